@@ -63,10 +63,14 @@ class Settings(BaseSettings):
         dotenv_settings: PydanticBaseSettingsSource,
         file_secret_settings: PydanticBaseSettingsSource,
     ) -> tuple[PydanticBaseSettingsSource, ...]:
-        toml_path = os.environ.get("ADAPTER_CONFIG")
         sources: list[PydanticBaseSettingsSource] = [init_settings, env_settings]
-        if toml_path:
-            sources.append(TomlConfigSettingsSource(settings_cls, toml_file=Path(toml_path)))
+        toml_file = settings_cls.model_config.get("toml_file") or os.environ.get("ADAPTER_CONFIG")
+        if toml_file:
+            path = Path(str(toml_file))
+            if not path.is_file():
+                from adapter.errors import ConfigError
+                raise ConfigError(f"configuration file not found: {path}")
+            sources.append(TomlConfigSettingsSource(settings_cls, toml_file=path))
         return tuple(sources)
 
     def resolved_database_url(self) -> str:
@@ -80,9 +84,13 @@ class Settings(BaseSettings):
 
 def load_settings(config_file: Path | None = None, **overrides: Any) -> Settings:
     """Read the settings once. ``config_file`` wins over ``ADAPTER_CONFIG``."""
-    if config_file is not None:
-        os.environ["ADAPTER_CONFIG"] = str(config_file)
-    return Settings(**overrides)
+    if config_file is None:
+        return Settings(**overrides)
+
+    class _FromFile(Settings):
+        model_config = SettingsConfigDict(**{**Settings.model_config, "toml_file": config_file})
+
+    return _FromFile(**overrides)
 
 
 def read_secret(value: SecretStr | None, path: Path | None) -> str | None:
