@@ -20,6 +20,7 @@ class SigningSettings(BaseModel):
     pkcs11_module: Path | None = None
     pkcs11_token_label: str | None = None
     pkcs11_key_label: str | None = None
+    pkcs11_key_id: str | None = None           # CKA_ID as hex, when the label is not unique
     pkcs11_pin: SecretStr | None = None
     pkcs11_pin_file: Path | None = None
     expiry_warning_days: int = 30

@@ -1,0 +1,73 @@
+"""``FacilitySigner``: the production ``adapter.ports.Signer``.
+
+Order on every document: certificate health check (refuse), sign, then verify the exact
+output bytes against our own certificate. Unsigned or unverifiable bytes are never returned.
+"""
+
+from __future__ import annotations
+
+import logging
+import threading
+from collections.abc import Sequence
+from datetime import date
+
+from cryptography import x509
+
+from adapter.errors import SignatureInvalid, SigningError
+from adapter.ports import Clock
+from adapter.signing.health import CertificateHealth, HealthStatus, assess
+from adapter.signing.keys import KeyMaterial
+from adapter.signing.xmldsig import sign_xml, verify_xml
+
+log = logging.getLogger(__name__)
+
+
+class FacilitySigner:
+    """Signs BHXH documents with one facility key; safe to share between threads."""
+
+    def __init__(self, key: KeyMaterial, *, clock: Clock, expiry_warning_days: int = 30,
+                 registered_fingerprints: Sequence[str] = ()) -> None:
+        self._key = key
+        self._clock = clock
+        self._warning_days = expiry_warning_days
+        self._registered = tuple(registered_fingerprints)
+        self._warned_on: date | None = None
+        self._lock = threading.Lock()
+
+    @property
+    def certificate(self) -> x509.Certificate:
+        return self._key.certificate
+
+    @property
+    def certificate_fingerprint(self) -> str:
+        return self._key.fingerprint
+
+    def health(self) -> CertificateHealth:
+        """The certificate's state now (for ``cert show`` and the health endpoint)."""
+        return assess(self._key.certificate, self._clock.now(), warning_days=self._warning_days,
+                      registered_fingerprints=self._registered)
+
+    def sign(self, document: bytes) -> bytes:
+        """The signed document, verified; ``CertificateError`` / ``SigningError`` otherwise."""
+        now = self._clock.now()
+        health = self.health()
+        health.require_usable()
+        self._warn_if_expiring(health)
+        signed = sign_xml(document, self._key)
+        try:
+            verify_xml(signed, trusted=[self._key.certificate], at=now)
+        except SignatureInvalid as exc:
+            # A token that signs with another key, or a serializer bug: never let it out.
+            raise SigningError(f"self-verification of the signed document failed: {exc}") from exc
+        return signed
+
+    def _warn_if_expiring(self, health: CertificateHealth) -> None:
+        if health.status is not HealthStatus.EXPIRING:
+            return
+        today = self._clock.now().date()
+        with self._lock:
+            if self._warned_on == today:
+                return
+            self._warned_on = today
+        log.warning("facility certificate %s expires in %d day(s): renew and register the new one",
+                    health.fingerprint, health.days_left)
