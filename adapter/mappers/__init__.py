@@ -1,0 +1,27 @@
+"""PURE mappers: encounter -> QĐ 4750/3176 XML tables, the claim envelope, the check-in.
+
+Public API::
+
+    from adapter.mappers import (TablePolicy, build_checkin, build_claim, build_table,
+                                 profile_for, table_document, tables_for)
+
+No I/O, no clock: the creation date of a claim is a parameter.
+"""
+
+from __future__ import annotations
+
+from adapter.mappers.envelope import build_checkin, build_claim, claim_files, envelope
+from adapter.mappers.policy import TablePolicy, profile_for, tables_for
+from adapter.mappers.tables import build_table, table_document
+
+__all__ = [
+    "TablePolicy",
+    "build_checkin",
+    "build_claim",
+    "build_table",
+    "claim_files",
+    "envelope",
+    "profile_for",
+    "table_document",
+    "tables_for",
+]

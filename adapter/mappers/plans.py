@@ -1,0 +1,85 @@
+"""Per-table field plans, computed once per (table, profile) from the catalogue.
+
+A plan is everything about a field that does not depend on the encounter: element
+name of the profile, model attribute (the 4750 name in lower case), formatter,
+CDATA or escaping, whether it inherits the XML1 value, and the literal tags. The
+serialiser then only looks values up and joins strings.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from functools import cache
+
+from adapter.catalogue import Profile, TableSpec, fields, table
+from adapter.mappers.format import FREE_TEXT, Formatter, formatter, kind_of
+
+DECLARATION = '<?xml version="1.0" encoding="utf-8"?>\n'
+
+# Tables whose administrative fields fall back to XML1 when the HIS left them empty.
+INHERITING_TABLES = frozenset({6, 7, 8, 9, 13, 14, 15})
+# Same name, different meaning per table: never copied from XML1.
+NOT_INHERITED = frozenset({"MA_LK", "STT", "DU_PHONG", "GHI_CHU", "PP_DIEU_TRI"})
+
+VALUE, LINK, SEQUENCE = 0, 1, 2     # field roles: model value, MA_LK, STT
+
+
+@dataclass(frozen=True, kw_only=True, slots=True)
+class FieldPlan:
+    name: str              # element name in this profile
+    base: str              # 4750 name: key of XML1 values, model attribute in upper case
+    attr: str
+    role: int
+    inherit: bool
+    cdata: bool
+    fmt: Formatter
+    open: str
+    close: str
+    empty: str
+
+
+@dataclass(frozen=True, kw_only=True, slots=True)
+class TablePlan:
+    spec: TableSpec
+    profile: Profile
+    fields: tuple[FieldPlan, ...]
+    head: str              # declaration, root and list element openings
+    tail: str
+    item_open: str
+    item_close: str
+
+    @property
+    def is_list(self) -> bool:
+        return self.spec.item_element is not None
+
+
+def _role(base: str) -> int:
+    return {"MA_LK": LINK, "STT": SEQUENCE}.get(base, VALUE)
+
+
+@cache
+def xml1_names(profile: Profile) -> frozenset[str]:
+    return frozenset(f.base_name for f in fields(1, profile))
+
+
+@cache
+def plan(number: int, profile: Profile) -> TablePlan:
+    """The field plan of table ``number`` in ``profile``."""
+    spec = table(number)
+    inheriting = number in INHERITING_TABLES
+    parent = xml1_names(profile)
+    out = tuple(
+        FieldPlan(name=f.name, base=f.base_name, attr=f.attr, role=_role(f.base_name),
+                  inherit=inheriting and f.base_name in parent and f.base_name not in NOT_INHERITED,
+                  cdata=f.name in FREE_TEXT, fmt=formatter(kind_of(f.fmt, profile)),
+                  open=f"<{f.name}>", close=f"</{f.name}>", empty=f"<{f.name}/>")
+        for f in fields(number, profile))
+    head, tail = f"{DECLARATION}<{spec.root}>", f"</{spec.root}>"
+    if spec.list_element:
+        head, tail = f"{head}<{spec.list_element}>", f"</{spec.list_element}>{tail}"
+    if number == 0:
+        # The check-in is a standalone signed file: its signature slot ends the root (spec §2.2).
+        tail = tail.replace(f"</{spec.root}>", f"<CHUKYDONVI/></{spec.root}>")
+    item = spec.item_element
+    return TablePlan(spec=spec, profile=profile, fields=out, head=head, tail=tail,
+                     item_open=f"<{item}>" if item else "", item_close=f"</{item}>" if item else "")

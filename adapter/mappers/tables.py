@@ -1,0 +1,100 @@
+"""Table documents: encounter + profile -> the UTF-8 bytes of one XML table.
+
+The documents are written from the precomputed plans by joining strings: the claim
+path base64-encodes them straight away and never needs a tree, and writing text is
+several times cheaper than building lxml elements. ``build_table`` parses the same
+bytes when a caller wants an element (XSD validation, inspection), so there is one
+way a table is produced.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from typing import Any
+
+from lxml import etree
+
+from adapter.catalogue import PRODUCED_TABLES, Profile
+from adapter.errors import DataError
+from adapter.mappers.format import cdata, escape
+from adapter.mappers.plans import LINK, SEQUENCE, FieldPlan, TablePlan, plan
+from adapter.mappers.sources import checkin_values, table_rows, xml1_values
+from adapter.model import Encounter, Facility
+from adapter.model_tables import TABLE_CLASSES
+
+_PARSER = etree.XMLParser(strip_cdata=False, resolve_entities=False, no_network=True)
+
+
+def _element(f: FieldPlan, value: object) -> str:
+    if value is None:
+        return f.empty
+    text = f.fmt(value)
+    if not text:
+        return f.empty
+    return f"{f.open}{cdata(text) if f.cdata else escape(text)}{f.close}"
+
+
+def _mapping_row(p: TablePlan, values: Mapping[str, Any], out: list[str]) -> None:
+    get = values.get
+    out.extend(_element(f, get(f.base)) for f in p.fields)
+
+
+def _object_row(p: TablePlan, obj: object, stt: int, ma_lk: str,
+                parent: Mapping[str, Any], out: list[str]) -> None:
+    for f in p.fields:
+        if f.role == LINK:
+            value: object = ma_lk
+        elif f.role == SEQUENCE:
+            value = stt
+        else:
+            value = getattr(obj, f.attr)
+            if value is None and f.inherit:
+                value = parent.get(f.base)
+        out.append(_element(f, value))
+
+
+def _detail(p: TablePlan, number: int, encounter: Encounter, parent: Mapping[str, Any]) -> str:
+    rows = table_rows(number, encounter)
+    if not rows and not p.is_list:
+        rows = (TABLE_CLASSES[number](),)    # a flat table asked for explicitly: XML1 values only
+    out = [p.head]
+    for stt, obj in enumerate(rows, start=1):
+        out.append(p.item_open)
+        _object_row(p, obj, stt, encounter.ma_lk, parent, out)
+        out.append(p.item_close)
+    out.append(p.tail)
+    return "".join(out)
+
+
+def _flat(p: TablePlan, values: Mapping[str, Any]) -> str:
+    out = [p.head, p.item_open]
+    _mapping_row(p, values, out)
+    out += [p.item_close, p.tail]
+    return "".join(out)
+
+
+def table_text(number: int, encounter: Encounter, profile: Profile, facility: Facility | None = None,
+               *, xml1: Mapping[str, Any] | None = None, inpatient: bool = False) -> str:
+    """Table ``number`` as text. ``xml1`` lets a caller building several tables share
+    the XML1 values; ``inpatient`` selects the treatment-department check-in (XML0)."""
+    if number not in PRODUCED_TABLES:
+        raise DataError(f"table XML{number} is not produced", record=encounter.ma_lk, rule="TABLE_UNKNOWN")
+    p = plan(number, profile)
+    if number == 0:
+        return _flat(p, checkin_values(encounter, inpatient=inpatient))
+    parent = xml1 if xml1 is not None else xml1_values(encounter, profile, facility)
+    if number == 1:
+        return _flat(p, parent)
+    return _detail(p, number, encounter, parent)
+
+
+def table_document(number: int, encounter: Encounter, profile: Profile, facility: Facility | None = None,
+                   *, xml1: Mapping[str, Any] | None = None, inpatient: bool = False) -> bytes:
+    """The UTF-8 document of table ``number`` (declaration included, no BOM)."""
+    return table_text(number, encounter, profile, facility, xml1=xml1, inpatient=inpatient).encode("utf-8")
+
+
+def build_table(number: int, encounter: Encounter, profile: Profile,
+                facility: Facility | None = None) -> etree._Element:
+    """Table ``number`` as an lxml element (CDATA sections kept)."""
+    return etree.fromstring(table_document(number, encounter, profile, facility), _PARSER)
