@@ -4,18 +4,20 @@ signxml only calls ``key.sign(data, padding, algorithm)`` and ``key.public_key()
 ``TokenRSAPrivateKey`` subclasses cryptography's ``RSAPrivateKey`` and forwards ``sign`` to the
 token. The output is byte-identical to software signing (PKCS#1 v1.5 is deterministic).
 
-A PKCS#11 session must not be used by two threads at once: every token call holds a lock.
+A PKCS#11 session must not be used by two threads at once: every token call holds the
+connection's lock (see ``TokenConnection`` for why there is one session per token).
 python-pkcs11 errors are translated here, once.
 """
 
 from __future__ import annotations
 
 import hashlib
+import hmac
 import logging
 import threading
 from collections.abc import Callable
 from pathlib import Path
-from typing import Any, NoReturn
+from typing import Any, NoReturn, TypeVar
 
 import pkcs11
 from cryptography import x509
@@ -23,7 +25,15 @@ from cryptography.hazmat.primitives import hashes, serialization
 from cryptography.hazmat.primitives.asymmetric import rsa
 from cryptography.hazmat.primitives.asymmetric.padding import PKCS1v15
 from pkcs11 import Attribute, KeyType, Mechanism, ObjectClass
-from pkcs11.exceptions import MechanismInvalid, PKCS11Error
+from pkcs11.exceptions import (
+    DeviceRemoved,
+    MechanismInvalid,
+    PKCS11Error,
+    SessionClosed,
+    SessionHandleInvalid,
+    TokenNotPresent,
+    UserNotLoggedIn,
+)
 
 from adapter.errors import CertificateError, ConfigError, SigningError
 from adapter.signing.keys import KeyMaterial
@@ -33,22 +43,91 @@ log = logging.getLogger(__name__)
 # DER prefix of DigestInfo{sha256, digest} (RFC 8017 §9.2 note 1), for tokens without SHA256_RSA_PKCS.
 SHA256_DIGEST_INFO = bytes.fromhex("3031300d060960864801650304020105000420")
 
-SessionOpener = Callable[[], "pkcs11.Session"]
+_SESSION_LOST = (SessionHandleInvalid, SessionClosed, UserNotLoggedIn, DeviceRemoved, TokenNotPresent)
+T = TypeVar("T")
+
+
+class TokenConnection:
+    """One logged-in session per token per process, used under a lock.
+
+    PKCS#11 login state belongs to the application, not to a session: a second login fails
+    and closing any logged-in session logs all of them out. So every key on one token
+    shares this connection instead of opening its own session.
+    """
+
+    def __init__(self, token: pkcs11.Token, pin: str) -> None:
+        self._token = token
+        self._pin = pin
+        self._lock = threading.Lock()
+        self._session: pkcs11.Session | None = None
+
+    def has_pin(self, pin: str) -> bool:
+        return hmac.compare_digest(self._pin.encode(), pin.encode())
+
+    def run(self, action: Callable[[pkcs11.Session], T]) -> T:
+        """``action`` on the session, alone; reopens once if the session was lost (token re-plugged)."""
+        with self._lock:
+            try:
+                return action(self._open())
+            except _SESSION_LOST:
+                log.warning("PKCS#11 session lost; reopening it once")
+                self._close_locked()
+                return action(self._open())
+
+    def close(self) -> None:
+        with self._lock:
+            self._close_locked()
+
+    def _open(self) -> pkcs11.Session:
+        if self._session is None:
+            self._session = self._token.open(user_pin=self._pin)
+        return self._session
+
+    def _close_locked(self) -> None:
+        session, self._session = self._session, None
+        if session is not None:
+            try:
+                session.close()
+            except PKCS11Error:
+                log.debug("closing a broken PKCS#11 session failed; dropped anyway")
+
+
+_connections: dict[tuple[str, str], TokenConnection] = {}
+_connections_lock = threading.Lock()
+
+
+def connect(module: Path, token_label: str, pin: str) -> TokenConnection:
+    """The process-wide connection to a token (created on first use)."""
+    with _connections_lock:
+        known = _connections.get((str(module), token_label))
+        if known is not None:
+            if not known.has_pin(pin):
+                raise ConfigError(f"token {token_label!r} is already open in this process with another PIN")
+            return known
+        connection = TokenConnection(_token(module, token_label), pin)
+        _connections[(str(module), token_label)] = connection
+        return connection
+
+
+def release_tokens() -> None:
+    """Log out of and close every token session (service shutdown; tests)."""
+    with _connections_lock:
+        connections = list(_connections.values())
+        _connections.clear()
+    for connection in connections:
+        connection.close()
 
 
 class TokenRSAPrivateKey(rsa.RSAPrivateKey):
     """An RSA key that never leaves the token; only PKCS#1 v1.5 with SHA-256 is offered."""
 
-    def __init__(self, *, open_session: SessionOpener, key_label: str | None, key_id: bytes | None,
+    def __init__(self, *, connection: TokenConnection, key_label: str | None, key_id: bytes | None,
                  public_key: rsa.RSAPublicKey, force_raw_rsa: bool = False) -> None:
-        self._open_session = open_session
+        self._connection = connection
         self._label = key_label
         self._id = key_id
         self._public = public_key
         self._raw = force_raw_rsa          # True: RSA_PKCS over a DigestInfo (token lacks SHA256_RSA_PKCS)
-        self._lock = threading.Lock()
-        self._session: pkcs11.Session | None = None
-        self._handle: Any = None
 
     @property
     def uses_raw_rsa(self) -> bool:
@@ -57,15 +136,13 @@ class TokenRSAPrivateKey(rsa.RSAPrivateKey):
     def sign(self, data: bytes, padding: Any, algorithm: Any) -> bytes:
         if not isinstance(padding, PKCS1v15) or not isinstance(algorithm, hashes.SHA256):
             raise SigningError("the token key signs only RSA PKCS#1 v1.5 with SHA-256 (BHXH profile)")
-        with self._lock:
-            try:
-                return self._sign_locked(data)
-            except PKCS11Error as exc:
-                self._drop_session()   # a removed token or closed session: reopen on next use
-                raise SigningError(f"token refused to sign: {type(exc).__name__}") from exc
+        try:
+            return self._connection.run(lambda session: self._sign_on(session, data))
+        except PKCS11Error as exc:
+            raise SigningError(f"token refused to sign: {type(exc).__name__}") from exc
 
-    def _sign_locked(self, data: bytes) -> bytes:
-        key = self._key()
+    def _sign_on(self, session: pkcs11.Session, data: bytes) -> bytes:
+        key = _find_private_key(session, self._label, self._id)
         if not self._raw:
             try:
                 return bytes(key.sign(data, mechanism=Mechanism.SHA256_RSA_PKCS))
@@ -74,24 +151,6 @@ class TokenRSAPrivateKey(rsa.RSAPrivateKey):
                 self._raw = True
         digest_info = SHA256_DIGEST_INFO + hashlib.sha256(data).digest()
         return bytes(key.sign(digest_info, mechanism=Mechanism.RSA_PKCS))
-
-    def _key(self) -> Any:
-        if self._session is None:
-            self._session = self._open_session()
-            self._handle = _find_private_key(self._session, self._label, self._id)
-        return self._handle
-
-    def _drop_session(self) -> None:
-        session, self._session, self._handle = self._session, None, None
-        if session is not None:
-            try:
-                session.close()
-            except PKCS11Error:
-                log.debug("closing a broken PKCS#11 session failed; dropped anyway")
-
-    def close(self) -> None:
-        with self._lock:
-            self._drop_session()
 
     def public_key(self) -> rsa.RSAPublicKey:
         return self._public
@@ -123,20 +182,14 @@ def open_pkcs11(module: Path, token_label: str, *, key_label: str | None = None,
     if not (key_label or key_id):
         raise ConfigError("a PKCS#11 key needs a label or an id")
     id_bytes = bytes.fromhex(key_id) if key_id else None
-    token = _token(module, token_label)
-
-    def open_session() -> pkcs11.Session:
-        return token.open(user_pin=pin)
-
+    connection = connect(module, token_label, pin)
     try:
-        with open_session() as session:
-            cert = _certificate(session, key_label, id_bytes)
-            _check_pair(session, cert, key_label, id_bytes)
+        cert = connection.run(lambda session: _certificate_of_key(session, key_label, id_bytes))
     except PKCS11Error as exc:
         raise SigningError(f"cannot use token {token_label!r}: {type(exc).__name__}") from exc
     public = cert.public_key()
-    assert isinstance(public, rsa.RSAPublicKey)  # _check_pair ensured an RSA certificate
-    key = TokenRSAPrivateKey(open_session=open_session, key_label=key_label, key_id=id_bytes,
+    assert isinstance(public, rsa.RSAPublicKey)  # _certificate_of_key ensured an RSA certificate
+    key = TokenRSAPrivateKey(connection=connection, key_label=key_label, key_id=id_bytes,
                              public_key=public, force_raw_rsa=force_raw_rsa)
     return KeyMaterial(private_key=key, certificate=cert, chain=())
 
@@ -147,6 +200,12 @@ def _token(module: Path, token_label: str) -> pkcs11.Token:
     except (PKCS11Error, RuntimeError, OSError) as exc:
         raise ConfigError(f"PKCS#11 token {token_label!r} not found via {module}: {type(exc).__name__}") \
             from exc
+
+
+def _certificate_of_key(session: pkcs11.Session, label: str | None, key_id: bytes | None) -> x509.Certificate:
+    cert = _certificate(session, label, key_id)
+    _check_pair(session, cert, label, key_id)
+    return cert
 
 
 def _find_private_key(session: pkcs11.Session, label: str | None, key_id: bytes | None) -> Any:

@@ -2,18 +2,17 @@
 
 from __future__ import annotations
 
-import base64
 import os
 import shutil
 import subprocess
 from collections.abc import Callable, Iterator
-from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
 
 import pytest
 from cryptography.hazmat.primitives import serialization
 from cryptography.hazmat.primitives.asymmetric import rsa
+from signing_helpers import SoftToken, Xmlsec1, envelope
 
 from adapter.signing.demo import organisation_certificate
 from adapter.signing.keys import KeyMaterial
@@ -36,46 +35,9 @@ def other_material() -> KeyMaterial:
     return KeyMaterial(private_key=key, certificate=cert)
 
 
-def envelope(table_bytes: int = 2000) -> bytes:
-    """A GIAMDINHHS-shaped claim file (tables base64 inside NOIDUNGFILE), ending with <CHUKYDONVI/>."""
-    table = ("<?xml version=\"1.0\"?>\n<TONG_HOP><MA_LK>LK0001</MA_LK><HO_TEN><![CDATA[Nguyễn Văn A]]>"
-             "</HO_TEN>" + "<GHI_CHU>x</GHI_CHU>" * (table_bytes // 20) + "</TONG_HOP>").encode()
-    b64 = base64.b64encode(table).decode()
-    return ('<?xml version="1.0" encoding="utf-8"?>\n'
-            '<GIAMDINHHS xmlns:xsi="http://www.w3.org/2001/XMLSchema-instance" '
-            'xmlns:xsd="http://www.w3.org/2001/XMLSchema">\n'
-            '  <THONGTINDONVI>\n    <MACSKCB>79001</MACSKCB>\n  </THONGTINDONVI>\n'
-            '  <THONGTINHOSO>\n    <NGAYLAP>20260601</NGAYLAP>\n    <SOLUONGHOSO>1</SOLUONGHOSO>\n'
-            '    <DANHSACHHOSO>\n      <HOSO>\n'
-            f'        <FILEHOSO><LOAIHOSO>XML1</LOAIHOSO><NOIDUNGFILE>{b64}</NOIDUNGFILE></FILEHOSO>\n'
-            '      </HOSO>\n    </DANHSACHHOSO>\n  </THONGTINHOSO>\n'
-            '  <CHUKYDONVI/>\n</GIAMDINHHS>\n').encode()
-
-
 @pytest.fixture(scope="session")
 def make_envelope() -> Callable[[int], bytes]:
     return envelope
-
-
-@dataclass(frozen=True, kw_only=True)
-class Xmlsec1:
-    """The xmlsec1 CLI: an XML-DSig implementation that is not ours."""
-
-    workdir: Path
-
-    def verify(self, signed: bytes, trusted: KeyMaterial) -> subprocess.CompletedProcess[str]:
-        doc = self.workdir / "doc.xml"
-        doc.write_bytes(signed)
-        pem = self.workdir / "trusted.pem"
-        pem.write_bytes(trusted.certificate.public_bytes(serialization.Encoding.PEM))
-        # --trusted-pem: the certificate in KeyInfo must chain to (here: be) the trusted one,
-        # so a swapped certificate fails as well as a changed byte.
-        return subprocess.run(["xmlsec1", "--verify", "--trusted-pem", str(pem), str(doc)],
-                              capture_output=True, text=True, timeout=30, check=False)
-
-    def accepts(self, signed: bytes, trusted: KeyMaterial) -> bool:
-        result = self.verify(signed, trusted)
-        return result.returncode == 0 and "OK" in result.stderr + result.stdout
 
 
 @pytest.fixture
@@ -83,16 +45,6 @@ def xmlsec1(tmp_path: Path) -> Xmlsec1:
     if shutil.which("xmlsec1") is None:
         pytest.skip("xmlsec1 CLI not installed (Debian package xmlsec1)")
     return Xmlsec1(workdir=tmp_path)
-
-
-@dataclass(frozen=True, kw_only=True)
-class SoftToken:
-    module: Path
-    label: str
-    key_label: str
-    key_id: str
-    pin: str
-    env: dict[str, str]
 
 
 def _run(args: list[str], env: dict[str, str]) -> None:
@@ -120,10 +72,10 @@ def softhsm_token(tmp_path_factory: pytest.TempPathFactory, material: KeyMateria
     key_der.write_bytes(material.private_key.private_bytes(
         serialization.Encoding.DER, serialization.PrivateFormat.PKCS8, serialization.NoEncryption()))
     cert_der.write_bytes(material.certificate.public_bytes(serialization.Encoding.DER))
-    tool = ["pkcs11-tool", "--module", str(SOFTHSM_MODULE), "--token-label", "facility", "--login",
+    p11 = ["pkcs11-tool", "--module", str(SOFTHSM_MODULE), "--token-label", "facility", "--login",
             "--pin", USER_PIN, "--label", "facility-sign", "--id", "01"]
-    _run([*tool, "--write-object", str(key_der), "--type", "privkey"], env)
-    _run([*tool, "--write-object", str(cert_der), "--type", "cert"], env)
+    _run([*p11, "--write-object", str(key_der), "--type", "privkey"], env)
+    _run([*p11, "--write-object", str(cert_der), "--type", "cert"], env)
     previous = os.environ.get("SOFTHSM2_CONF")
     os.environ["SOFTHSM2_CONF"] = str(conf)   # the module reads it when python-pkcs11 loads it
     yield SoftToken(module=SOFTHSM_MODULE, label="facility", key_label="facility-sign", key_id="01",
@@ -132,3 +84,13 @@ def softhsm_token(tmp_path_factory: pytest.TempPathFactory, material: KeyMateria
         os.environ.pop("SOFTHSM2_CONF", None)
     else:
         os.environ["SOFTHSM2_CONF"] = previous
+
+
+@pytest.fixture
+def released_tokens() -> Iterator[None]:
+    """Each test starts and ends with no open token session (PKCS#11 login state is per process)."""
+    from adapter.signing.pkcs11 import release_tokens
+
+    release_tokens()
+    yield
+    release_tokens()
