@@ -104,6 +104,20 @@ def resign_needed(signed: bytes, current_fingerprint: str) -> bool:
     return found is None or found != current_fingerprint.lower()
 
 
+def ensure_signature_slot(document: bytes) -> bytes:
+    """The document unchanged if it ends with ``<CHUKYDONVI/>``, else with one appended to the root."""
+    root = parse_document(document)
+    if len(root) and root[-1].tag == SLOT:
+        return document
+    if root.find(f".//{SLOT}") is not None:
+        raise XmlInputError(f"{SLOT} is present but is not the last child of the root element")
+    previous = root[-1] if len(root) else None
+    slot = etree.SubElement(root, SLOT)
+    if previous is not None:  # keep the file's indentation: the slot takes the last child's place in it
+        slot.tail, previous.tail = previous.tail, root.text
+    return serialize(root)
+
+
 def parse_document(document: bytes) -> etree._Element:
     """Parse untrusted XML: no DTD, no entity expansion, no network; ``XmlInputError`` otherwise."""
     parser = etree.XMLParser(resolve_entities=False, no_network=True, load_dtd=False,

@@ -14,6 +14,7 @@ from adapter.signing.demo import organisation_certificate
 from adapter.signing.keys import KeyMaterial
 from adapter.signing.xmldsig import (
     DS,
+    ensure_signature_slot,
     resign_needed,
     sign_xml,
     signer_fingerprint,
@@ -175,3 +176,16 @@ def test_signing_is_deterministic_for_the_same_key(make_envelope: Callable[[int]
                                                    material: KeyMaterial) -> None:
     doc = make_envelope(30_000)
     assert sign_xml(doc, material) == sign_xml(doc, material)
+
+
+def test_ensure_signature_slot_appends_an_empty_chukydonvi_in_the_indentation() -> None:
+    doc = b"<GIAMDINHHS>\n  <THONGTINDONVI/>\n</GIAMDINHHS>\n"
+    assert ensure_signature_slot(doc) == (
+        b'<?xml version="1.0" encoding="utf-8"?>\n'
+        b"<GIAMDINHHS>\n  <THONGTINDONVI/>\n  <CHUKYDONVI/>\n</GIAMDINHHS>\n")
+
+
+def test_ensure_signature_slot_keeps_a_ready_document_and_refuses_a_misplaced_slot(claim: bytes) -> None:
+    assert ensure_signature_slot(claim) is claim
+    with pytest.raises(XmlInputError, match="not the last child"):
+        ensure_signature_slot(b"<R><CHUKYDONVI/><A/></R>")
