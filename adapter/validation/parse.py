@@ -1,0 +1,147 @@
+"""Safe parsing of untrusted XML into table rows (element name -> text).
+
+Hospital exports and envelopes are untrusted input: the parser never loads a DTD,
+never resolves entities, never touches the network and keeps libxml2's size limits.
+A document that *declares* a DTD or an entity is refused outright with
+``XmlInputError``: no legitimate BHYT document has one, and refusing is simpler to
+reason about than expanding "safely".
+"""
+
+from __future__ import annotations
+
+import base64
+import binascii
+import re
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+
+from lxml import etree
+
+from adapter import catalogue
+from adapter.errors import XmlInputError
+
+ENVELOPE_ROOT = "GIAMDINHHS"
+_DECLARATION = re.compile(rb"<!\s*(DOCTYPE|ENTITY|ELEMENT|ATTLIST|NOTATION)", re.IGNORECASE)
+_TABLE_CODE = re.compile(r"XML(\d{1,2})")
+
+
+@dataclass(frozen=True, kw_only=True, slots=True)
+class TableRows:
+    """One table as rows of element name -> text ("" for an empty element)."""
+
+    table: int
+    rows: tuple[Mapping[str, str], ...]
+
+
+@dataclass(frozen=True, kw_only=True, slots=True)
+class EnvelopeFile:
+    """One FILEHOSO of an envelope: its declared LOAIHOSO and the parsed table (if it parsed)."""
+
+    declared: str
+    table: TableRows | None
+    error: str = ""                       # rule code when the content could not be used
+
+
+@dataclass(frozen=True, kw_only=True, slots=True)
+class Hoso:
+    """One HOSO (one episode) of a GIAMDINHHS envelope."""
+
+    files: tuple[EnvelopeFile, ...]
+
+    def tables(self) -> dict[int, TableRows]:
+        out: dict[int, TableRows] = {}
+        for f in self.files:
+            if f.table is not None and f.table.table not in out:
+                out[f.table.table] = f.table
+        return out
+
+
+@dataclass(frozen=True, kw_only=True, slots=True)
+class Envelope:
+    macskcb: str
+    declared_count: str                   # SOLUONGHOSO as written
+    hosos: tuple[Hoso, ...] = field(default=())
+
+
+def _parser() -> etree.XMLParser:
+    # A new parser per call: lxml parsers are not thread-safe to share.
+    return etree.XMLParser(resolve_entities=False, no_network=True, load_dtd=False, dtd_validation=False,
+                           huge_tree=False, remove_comments=True, remove_pis=True)
+
+
+def parse_xml(data: bytes) -> etree._Element:
+    """Parse untrusted bytes; refuse any DTD or entity declaration; return the root element."""
+    if _DECLARATION.search(data[:65536]):
+        raise XmlInputError("XML with a DTD or entity declaration is refused")
+    try:
+        root = etree.fromstring(data, parser=_parser())
+    except etree.XMLSyntaxError as exc:
+        raise XmlInputError(f"malformed XML: line {exc.lineno}") from exc
+    docinfo = root.getroottree().docinfo
+    if docinfo.doctype or docinfo.internalDTD is not None or docinfo.externalDTD is not None:
+        # Reached only by encodings the byte scan cannot see (UTF-16, UTF-32).
+        raise XmlInputError("XML with a DTD or entity declaration is refused")
+    return root
+
+
+def _leaf_text(el: etree._Element) -> str:
+    return "" if len(el) else (el.text or "")
+
+
+def _row(item: etree._Element) -> dict[str, str]:
+    return {child.tag: _leaf_text(child) for child in item if isinstance(child.tag, str)}
+
+
+def table_rows(root: etree._Element) -> TableRows | None:
+    """A table document's rows, or ``None`` when the root is not a known table root."""
+    spec = catalogue.table_by_root(str(root.tag))
+    if spec is None:
+        return None
+    if spec.list_element is None:
+        return TableRows(table=spec.number, rows=(_row(root),))
+    items = root.iterfind(f"{spec.list_element}/{spec.item_element}")
+    return TableRows(table=spec.number, rows=tuple(_row(i) for i in items))
+
+
+def parse_table(data: bytes) -> TableRows:
+    """Parse one standalone table document (XML0..XML15)."""
+    root = parse_xml(data)
+    rows = table_rows(root)
+    if rows is None:
+        raise XmlInputError(f"unknown table root element {root.tag!r}")
+    return rows
+
+
+def declared_table(code: str) -> int | None:
+    """``"XML3"`` -> 3; ``None`` when LOAIHOSO is not a table code."""
+    m = _TABLE_CODE.fullmatch(code.strip().upper())
+    return int(m.group(1)) if m else None
+
+
+def _file(el: etree._Element) -> EnvelopeFile:
+    declared = (el.findtext("LOAIHOSO") or "").strip()
+    content = "".join((el.findtext("NOIDUNGFILE") or "").split())
+    try:
+        raw = base64.b64decode(content, validate=True)
+    except (binascii.Error, ValueError):
+        return EnvelopeFile(declared=declared, table=None, error="ENVELOPE_BASE64")
+    try:
+        rows = table_rows(parse_xml(raw))
+    except XmlInputError as exc:
+        return EnvelopeFile(declared=declared, table=None, error=_error_code(exc))
+    if rows is None:
+        return EnvelopeFile(declared=declared, table=None, error="ENVELOPE_TABLE_MISMATCH")
+    return EnvelopeFile(declared=declared, table=rows)
+
+
+def _error_code(exc: XmlInputError) -> str:
+    return "XML_UNSAFE" if "DTD" in str(exc) else "XML_MALFORMED"
+
+
+def envelope(root: etree._Element) -> Envelope:
+    """Read a GIAMDINHHS envelope; every table inside goes through the same safe parser."""
+    hosos = tuple(Hoso(files=tuple(_file(f) for f in h.iterfind("FILEHOSO")))
+                  for h in root.iterfind("THONGTINHOSO/DANHSACHHOSO/HOSO"))
+    return Envelope(macskcb=(root.findtext("THONGTINDONVI/MACSKCB") or "").strip(),
+                    declared_count=(root.findtext("THONGTINHOSO/SOLUONGHOSO") or "").strip(),
+                    hosos=hosos)

@@ -1,0 +1,121 @@
+"""Identifier and code formats (spec §4.1, §4.2; identifiers §2) and code-list membership."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterator
+
+from adapter.validation.issues import Issue
+from adapter.validation.rules.base import Episode, Row, at, split_list
+
+CCCD = re.compile(r"\d{9}|\d{12}|[A-Z]\d{7}")
+CARD = re.compile(r"[A-Z]{2}[1-5]\d{12}")
+FACILITY = re.compile(r"[0-9A-Z]{5}")
+ICD10 = re.compile(r"[A-Z]\d{2}(?:\.\d{1,3})?")
+DEPT = re.compile(r"K\d{2}(?:\d{2})*(?:\.(?:\d{1,2}|D\d{2}))?")
+BED = re.compile(r"[HTCK]\d{3}")
+GOI_VTYT = re.compile(r"G[1-9]\d{0,2}")
+MAX_SECONDARY_ICD = 12
+
+_FACILITY_SINGLE = ("MA_CSKCB", "MA_NOI_DI", "MA_NOI_DEN")
+_FACILITY_LISTS = ("MA_DKBD", "MA_CSKCB_DI", "MA_CSKCB_DEN")
+_CARD_LISTS = ("MA_DKBD", "GT_THE_TU", "GT_THE_DEN")
+
+
+def _row_checks(ep: Episode, table: int, row_no: int | None, row: Row) -> Iterator[Issue]:
+    yield from _cccd(ep, table, row_no, row)
+    yield from _cards(ep, table, row_no, row)
+    yield from _facilities(ep, table, row_no, row)
+    yield from _icd(ep, table, row_no, row)
+    yield from _small_codes(ep, table, row_no, row)
+
+
+def _cccd(ep: Episode, table: int, row_no: int | None, row: Row) -> Iterator[Issue]:
+    value = row.get("SO_CCCD", "")
+    if not value:
+        return
+    if not CCCD.fullmatch(value):
+        # 3176 allows a foreigner's passport, whose format is not Vietnamese: only an
+        # all-digit value of the wrong length is certainly wrong there.
+        if ep.profile == "4750" or value.isdigit():
+            yield at(ep, "CCCD_FORMAT", table, row_no, row, "SO_CCCD")
+        return
+    if len(value) == 12:
+        yield from _cccd_birth(ep, table, row_no, row, value)
+
+
+def _cccd_birth(ep: Episode, table: int, row_no: int | None, row: Row, value: str) -> Iterator[Issue]:
+    century_sex = int(value[3])
+    year = 1900 + 100 * (century_sex // 2) + int(value[4:6])
+    birth = row.get("NGAY_SINH", "")
+    if birth[:4].isdigit() and int(birth[:4]) != year:
+        yield at(ep, "CCCD_BIRTH_MISMATCH", table, row_no, row, "NGAY_SINH")
+    sex = row.get("GIOI_TINH", "")
+    if sex in ("1", "2") and (sex == "1") != (century_sex % 2 == 0):
+        yield at(ep, "CCCD_BIRTH_MISMATCH", table, row_no, row, "GIOI_TINH")
+
+
+def _cards(ep: Episode, table: int, row_no: int | None, row: Row) -> Iterator[Issue]:
+    cards = split_list(row.get("MA_THE_BHYT", ""))
+    if not cards:
+        return
+    if not all(CARD.fullmatch(c) for c in cards):
+        yield at(ep, "CARD_FORMAT", table, row_no, row, "MA_THE_BHYT")
+    for name in _CARD_LISTS:
+        values = split_list(row.get(name, ""))
+        if values and len(values) != len(cards):
+            yield at(ep, "CARD_LIST_MISMATCH", table, row_no, row, name)
+    starts, ends = split_list(row.get("GT_THE_TU", "")), split_list(row.get("GT_THE_DEN", ""))
+    if any(len(a) == len(b) == 8 and a > b for a, b in zip(starts, ends, strict=False)):
+        yield at(ep, "CARD_VALIDITY", table, row_no, row, "GT_THE_DEN")
+
+
+def _facilities(ep: Episode, table: int, row_no: int | None, row: Row) -> Iterator[Issue]:
+    for name in _FACILITY_SINGLE:
+        value = row.get(name, "")
+        if value and not FACILITY.fullmatch(value):
+            yield at(ep, "FACILITY_CODE_FORMAT", table, row_no, row, name)
+    for name in _FACILITY_LISTS:
+        if not all(FACILITY.fullmatch(v) for v in split_list(row.get(name, ""))):
+            yield at(ep, "FACILITY_CODE_FORMAT", table, row_no, row, name)
+
+
+def _icd(ep: Episode, table: int, row_no: int | None, row: Row) -> Iterator[Issue]:
+    main = row.get("MA_BENH_CHINH", "")
+    if main and not ICD10.fullmatch(main):
+        yield at(ep, "ICD10_FORMAT", table, row_no, row, "MA_BENH_CHINH")
+    for name in ("MA_BENH_KT", "MA_BENH"):
+        codes = split_list(row.get(name, ""))
+        if not all(ICD10.fullmatch(c) for c in codes):
+            yield at(ep, "ICD10_FORMAT", table, row_no, row, name)
+        if name == "MA_BENH_KT" and len(codes) > MAX_SECONDARY_ICD:
+            yield at(ep, "ICD10_TOO_MANY", table, row_no, row, name, limit=MAX_SECONDARY_ICD)
+
+
+def _small_codes(ep: Episode, table: int, row_no: int | None, row: Row) -> Iterator[Issue]:
+    if not all(DEPT.fullmatch(c) for c in split_list(row.get("MA_KHOA", ""))):
+        yield at(ep, "DEPT_CODE_FORMAT", table, row_no, row, "MA_KHOA")
+    if not all(BED.fullmatch(c) for c in split_list(row.get("MA_GIUONG", ""))):
+        yield at(ep, "BED_CODE_FORMAT", table, row_no, row, "MA_GIUONG")
+    goi = row.get("GOI_VTYT", "")
+    if goi and not GOI_VTYT.fullmatch(goi):
+        yield at(ep, "GOI_VTYT_FORMAT", table, row_no, row, "GOI_VTYT")
+    for name in ("MA_BHXH", "MA_BHXH_NND"):
+        value = row.get(name, "")
+        if value and (not value.isdigit() or not value.strip("0")):
+            yield at(ep, "MA_BHXH_FORMAT", table, row_no, row, name)
+
+
+def check_formats(ep: Episode) -> Iterator[Issue]:
+    for table in sorted(ep.tables):
+        for row_no, row in ep.located(table):
+            yield from _row_checks(ep, table, row_no, row)
+
+
+def check_code_lists(ep: Episode) -> Iterator[Issue]:
+    for (table, name), codelist in ep.context.codelists.by_field.items():
+        for row_no, row in ep.located(table):
+            value = row.get(name, "")
+            if value and value not in codelist.codes:
+                yield at(ep, "CODE_NOT_IN_LIST", table, row_no, row, name, list=codelist.name,
+                         source=codelist.source)

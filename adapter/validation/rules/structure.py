@@ -1,0 +1,184 @@
+"""Structure rules driven by ``adapter.catalogue``: presence, size, number, decimals, dates, text.
+
+Each (table, profile) is compiled once into a tuple of ``FieldCheck`` with one
+regular expression that accepts every good value; only a value that fails it is
+diagnosed in detail. That keeps the common case (a clean row) to one dict lookup
+and one ``fullmatch`` per field.
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass
+from functools import cache
+
+from adapter import catalogue
+from adapter.catalogue import FieldSpec, Profile
+from adapter.validation.issues import Issue
+from adapter.validation.rules.base import Episode, Row, at, make_issue, moment
+
+_CONTROL = "\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f\ufffe\uffff"
+_CONTROL_RE = re.compile(f"[{_CONTROL}]")
+_NUMBER_RE = re.compile(r"\d+(?:\.\d+)?")
+_DP = re.compile(r"decimal[^,]*,\s*(\d) dp")
+# "As in 4210" flags on XML2/XML3 fields that depend on the kind of line: handled by
+# the conditional rules (a supply line has no MA_DICH_VU, a service line no MA_VAT_TU).
+_NOT_PLAIN_REQUIRED = frozenset({(2, "MA_DICH_VU"), (2, "SO_DANG_KY"), (3, "MA_DICH_VU"), (3, "MA_VAT_TU"),
+                                 (3, "TEN_VAT_TU"), (3, "TEN_DICH_VU")})
+_BIRTH_FIELDS = frozenset({"NGAY_SINH", "NGAYSINH_NND"})
+
+
+@dataclass(frozen=True, kw_only=True, slots=True)
+class FieldCheck:
+    name: str
+    required: bool
+    size: int | None
+    kind: str                  # text | number | date
+    date_lengths: tuple[int, ...] = ()
+    is_list: bool = False      # ";" list of dates
+    birth: bool = False        # 00 allowed for unknown month/day
+    decimals: int | None = None
+    fast: re.Pattern[str] = _NUMBER_RE
+
+
+def _date_lengths(spec: FieldSpec, profile: Profile) -> tuple[int, ...]:
+    fmt = spec.fmt
+    if fmt.startswith("4750:"):
+        return (8,) if profile == "3176" else (12,)
+    if "or yyyyMMddHHmm" in fmt:
+        return (8, 12)
+    if "yyyyMMddHHmm" in fmt:
+        return (12,)
+    return (8,) if "yyyyMMdd" in fmt else ()
+
+
+def _size_part(size: int | None) -> str:
+    return f"{{0,{size}}}" if size is not None else "*"
+
+
+def _compile(spec: FieldSpec, profile: Profile) -> FieldCheck:
+    required = spec.required and (spec.table, spec.base_name) not in _NOT_PLAIN_REQUIRED
+    lengths = _date_lengths(spec, profile)
+    if lengths:
+        is_list = '";" list' in spec.fmt or "list" in spec.fmt
+        body = "|".join(rf"\d{{{n}}}" for n in lengths)
+        fast = rf"(?:{body})(?:;(?:{body}))*" if is_list else f"(?:{body})"
+        return FieldCheck(name=spec.name, required=required, size=spec.size, kind="date",
+                          date_lengths=lengths, is_list=is_list, birth=spec.name in _BIRTH_FIELDS,
+                          fast=re.compile(fast))
+    if spec.numeric:
+        m = _DP.search(spec.fmt)
+        dp = int(m.group(1)) if m else None
+        frac = rf"(?:\.\d{{1,{dp}}})?" if dp is not None else r"(?:\.\d+)?"
+        look = f"(?=.{{1,{spec.size}}}$)" if spec.size else ""
+        return FieldCheck(name=spec.name, required=required, size=spec.size, kind="number", decimals=dp,
+                          fast=re.compile(rf"{look}\d+{frac}", re.DOTALL))
+    return FieldCheck(name=spec.name, required=required, size=spec.size, kind="text",
+                      fast=re.compile(f"[^{_CONTROL}]{_size_part(spec.size)}"))
+
+
+@cache
+def compiled(table: int, profile: Profile) -> tuple[FieldCheck, ...]:
+    return tuple(_compile(s, profile) for s in catalogue.fields(table, profile))
+
+
+@cache
+def known_names(table: int, profile: Profile) -> frozenset[str]:
+    return frozenset(s.name for s in catalogue.fields(table, profile))
+
+
+def _date_ok(check: FieldCheck, value: str) -> bool:
+    for item in value.split(";") if check.is_list else (value,):
+        if moment(item) is None and not (check.birth and _partial_birth(item)):
+            return False
+    return True
+
+
+def _partial_birth(text: str) -> bool:
+    """Birth dates may write 00 for an unknown day, or 0000 for unknown month and day."""
+    if len(text) not in (8, 12) or not text.isdigit():
+        return False
+    month, day = text[4:6], text[6:8]
+    fixed = text[:4] + (month if month != "00" else "01") + (day if day != "00" else "01") + text[8:]
+    return (day == "00" or (month == "00" and day == "00")) and moment(fixed) is not None
+
+
+def _diagnose(ep: Episode, table: int, row_no: int | None, row: Row, check: FieldCheck,
+              value: str) -> Iterator[Issue]:
+    def issue(code: str, **params: object) -> Issue:
+        return at(ep, code, table, row_no, row, check.name, **params)
+
+    if check.size is not None and len(value) > check.size:
+        yield issue("FIELD_TOO_LONG", limit=check.size)
+    if _CONTROL_RE.search(value):
+        yield issue("TEXT_CONTROL_CHAR")
+    elif check.kind == "number":
+        yield from _diagnose_number(check, value, issue)
+    elif check.kind == "date":
+        if not check.fast.fullmatch(value):
+            yield issue("FIELD_DATE_FORMAT", limit=" hoặc ".join(_fmt(n) for n in check.date_lengths))
+        else:
+            yield issue("FIELD_DATE_INVALID")
+
+
+def _diagnose_number(check: FieldCheck, value: str, issue: Callable[..., Issue]) -> Iterator[Issue]:
+    if not _NUMBER_RE.fullmatch(value):
+        yield issue("FIELD_NOT_NUMBER")
+    elif check.decimals is not None and "." in value and len(value.split(".")[1]) > check.decimals:
+        yield issue("FIELD_DECIMALS", limit=check.decimals)
+
+
+def _fmt(n: int) -> str:
+    return "yyyyMMddHHmm" if n == 12 else "yyyyMMdd"
+
+
+def _check_value(ep: Episode, table: int, row_no: int | None, row: Row, check: FieldCheck,
+                 value: str) -> Iterator[Issue]:
+    if check.fast.fullmatch(value) and (check.kind != "date" or _date_ok(check, value)):
+        if not value.isascii() and not unicodedata.is_normalized("NFC", value):
+            yield at(ep, "TEXT_NOT_NFC", table, row_no, row, check.name)
+        return
+    yield from _diagnose(ep, table, row_no, row, check, value)
+
+
+def check_row(ep: Episode, table: int, row_no: int | None, row: Row) -> Iterator[Issue]:
+    """Every catalogue field of one row, then the elements the profile does not know."""
+    for check in compiled(table, ep.profile):
+        value = row.get(check.name)
+        if not value:
+            if check.required:
+                yield at(ep, "FIELD_REQUIRED", table, row_no, row, check.name)
+            elif value is None:
+                yield at(ep, "FIELD_MISSING_ELEMENT", table, row_no, row, check.name)
+            continue
+        yield from _check_value(ep, table, row_no, row, check, value)
+    known = known_names(table, ep.profile)
+    for name in row:
+        if name not in known:
+            yield at(ep, "FIELD_UNKNOWN", table, row_no, row, name, profile=ep.profile)
+
+
+def check_structure(ep: Episode) -> Iterator[Issue]:
+    for table in sorted(ep.tables):
+        rows = ep.rows(table)
+        if not rows:
+            yield _empty(ep, table)
+        for row_no, row in ep.located(table):
+            yield from check_row(ep, table, row_no, row)
+        yield from _stt(ep, table, rows)
+
+
+def _empty(ep: Episode, table: int) -> Issue:
+    return make_issue("TABLE_EMPTY", f"XML{table}", ma_lk=ep.ma_lk)
+
+
+def _stt(ep: Episode, table: int, rows: tuple[Row, ...]) -> Iterator[Issue]:
+    if len(rows) < 2:
+        return
+    for i, row in enumerate(rows, start=1):
+        stt = row.get("STT", "")
+        if stt and stt != str(i):
+            yield at(ep, "STT_SEQUENCE", table, i, row, "STT")
+            return
