@@ -19,9 +19,12 @@ character reference between sections.
 from __future__ import annotations
 
 import re
+import unicodedata
 from collections.abc import Callable
 from datetime import date, datetime
 from decimal import ROUND_HALF_UP, Context, Decimal, InvalidOperation
+from functools import lru_cache
+from typing import Any
 
 from adapter.errors import DataError
 from adapter.text import clean
@@ -77,34 +80,59 @@ def _fixed(value: Decimal, step: Decimal) -> str:
     return out[1:] if out.startswith("-") and not out.strip("-0.") else out
 
 
+def _strip(text: str) -> str:
+    return text.rstrip("0").rstrip(".") if "." in text else text
+
+
+# Fast paths: most values arrive from the HIS already at the right scale, and ``str`` of
+# such a Decimal is the answer; anything else (exponent, more digits, sign) takes the
+# exact slow path. Both paths are checked against each other in the tests.
+
 def amount(value: Decimal) -> str:
     """Money: 2 decimal places, half-up, ``.`` separator."""
+    text = str(value)
+    if text[0].isdigit() and "E" not in text:
+        dot = text.find(".")
+        if dot < 0:
+            return text + ".00"
+        if len(text) - dot == 3:
+            return text
     return _fixed(value, CENT)
 
 
 def quantity(value: Decimal) -> str:
     """Quantities and unit prices: at most 3 decimal places, no trailing zeros."""
-    out = _fixed(value, MILLI)
-    return out.rstrip("0").rstrip(".") if "." in out else out
+    text = str(value)
+    if text[0].isdigit() and "E" not in text:
+        dot = text.find(".")
+        if dot < 0:
+            return text
+        if len(text) - dot <= 4:
+            return _strip(text)
+    return _strip(_fixed(value, MILLI))
 
 
 def plain(value: Decimal) -> str:
     """Any other decimal: exact, no exponent, no trailing zeros."""
     if not value.is_finite():
         raise _invalid(value)
-    out = format(value, "f")
-    out = out.rstrip("0").rstrip(".") if "." in out else out
+    out = _strip(format(value, "f"))
     return "0" if out in ("-0", "") else out
 
 
+@lru_cache(maxsize=4096)
 def stamp12(value: date) -> str:
+    """``yyyyMMddHHmm``; cached because the same order times recur on many lines."""
     if isinstance(value, datetime):
-        return f"{value.year:04d}{value.month:02d}{value.day:02d}{value.hour:02d}{value.minute:02d}"
-    return f"{value.year:04d}{value.month:02d}{value.day:02d}0000"
+        # %-formatting: about three times cheaper than the equivalent f-string here.
+        return "%04d%02d%02d%02d%02d" % (value.year, value.month, value.day,  # noqa: UP031
+                                         value.hour, value.minute)
+    return "%04d%02d%02d0000" % (value.year, value.month, value.day)  # noqa: UP031
 
 
+@lru_cache(maxsize=4096)
 def stamp8(value: date) -> str:
-    return f"{value.year:04d}{value.month:02d}{value.day:02d}"
+    return "%04d%02d%02d" % (value.year, value.month, value.day)  # noqa: UP031
 
 
 def _auto(value: object, decimal_fn: Callable[[Decimal], str] = plain,
@@ -155,3 +183,34 @@ def kind_of(fmt: str, profile: str) -> str:
 def format_value(value: object, kind: str = "auto") -> str:
     """One value as element text (``""`` for ``None``); not escaped."""
     return "" if value is None else formatter(kind)(value)
+
+
+# --- writers: value -> element content, already escaped or wrapped in CDATA -------------
+# The serialiser's hot path: one dict lookup on the exact type and one call per field.
+
+Writer = Callable[[Any], str]
+
+_UNSAFE = re.compile("[&<>\r\x00-\x08\x0b\x0c\x0e-\x1f\ud800-\udfff\ufffe\uffff]")
+
+
+def escaped_text(value: str) -> str:
+    """Escaped, normalised text; the common case (clean ASCII or NFC code) costs one search."""
+    if not _UNSAFE.search(value) and (value.isascii() or unicodedata.is_normalized("NFC", value)):
+        return value
+    return escape(clean(value))
+
+
+def cdata_text(value: str) -> str:
+    text = clean(value)
+    return cdata(text) if text else ""
+
+
+def writers(kind: str, free_text: bool) -> tuple[dict[type, Writer], Writer]:
+    """Per-type writers of a field, and the fallback for any other type."""
+    dt: Writer = stamp8 if kind == "d8" else stamp12
+    d: Writer = stamp12 if kind == "dt12" else stamp8
+    dec: Writer = {"dec2": amount, "dec3": quantity}.get(kind, plain)
+    text: Writer = cdata_text if free_text else escaped_text
+    table: dict[type, Writer] = {str: text, Decimal: dec, datetime: dt, date: d, int: str}
+    fmt = formatter(kind)
+    return table, lambda v: text(fmt(v))

@@ -8,11 +8,15 @@ serialiser then only looks values up and joins strings.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
 from functools import cache
+from operator import attrgetter
+from typing import Any
 
-from adapter.catalogue import Profile, TableSpec, fields, table
-from adapter.mappers.format import FREE_TEXT, Formatter, formatter, kind_of
+from adapter.catalogue import FieldSpec, Profile, TableSpec, fields, table
+from adapter.errors import ConfigError
+from adapter.mappers.format import FREE_TEXT, Writer, kind_of, writers
 
 DECLARATION = '<?xml version="1.0" encoding="utf-8"?>\n'
 
@@ -32,7 +36,8 @@ class FieldPlan:
     role: int
     inherit: bool
     cdata: bool
-    fmt: Formatter
+    write: dict[type, Writer]  # exact value type -> escaped or CDATA content
+    fallback: Writer
     open: str
     close: str
     empty: str
@@ -43,6 +48,9 @@ class TablePlan:
     spec: TableSpec
     profile: Profile
     fields: tuple[FieldPlan, ...]
+    values: tuple[FieldPlan, ...]       # the fields after MA_LK (and STT), read from a model object
+    read: Callable[[object], tuple[Any, ...]]   # all of their attributes in one call
+    numbered: bool                      # has STT
     head: str              # declaration, root and list element openings
     tail: str
     item_open: str
@@ -62,18 +70,30 @@ def xml1_names(profile: Profile) -> frozenset[str]:
     return frozenset(f.base_name for f in fields(1, profile))
 
 
+def _reader(values: tuple[FieldPlan, ...]) -> Callable[[object], tuple[Any, ...]]:
+    get = attrgetter(*(f.attr for f in values))
+    return get if len(values) > 1 else lambda obj: (get(obj),)
+
+
+def _field(f: FieldSpec, profile: Profile, in_parent: bool) -> FieldPlan:
+    write, fallback = writers(kind_of(f.fmt, profile), f.name in FREE_TEXT)
+    return FieldPlan(name=f.name, base=f.base_name, attr=f.attr, role=_role(f.base_name),
+                     inherit=in_parent and f.base_name not in NOT_INHERITED, cdata=f.name in FREE_TEXT,
+                     write=write, fallback=fallback,
+                     open=f"<{f.name}>", close=f"</{f.name}>", empty=f"<{f.name}/>")
+
+
 @cache
 def plan(number: int, profile: Profile) -> TablePlan:
     """The field plan of table ``number`` in ``profile``."""
     spec = table(number)
     inheriting = number in INHERITING_TABLES
     parent = xml1_names(profile)
-    out = tuple(
-        FieldPlan(name=f.name, base=f.base_name, attr=f.attr, role=_role(f.base_name),
-                  inherit=inheriting and f.base_name in parent and f.base_name not in NOT_INHERITED,
-                  cdata=f.name in FREE_TEXT, fmt=formatter(kind_of(f.fmt, profile)),
-                  open=f"<{f.name}>", close=f"</{f.name}>", empty=f"<{f.name}/>")
-        for f in fields(number, profile))
+    out = tuple(_field(f, profile, inheriting and f.base_name in parent) for f in fields(number, profile))
+    lead = [f.role for f in out[:2] if f.role != VALUE]
+    if lead[:1] != [LINK] or any(f.role != VALUE for f in out[len(lead):]):
+        raise ConfigError(f"XML{number}: MA_LK/STT are expected first in the catalogue")
+    values = out[len(lead):]
     head, tail = f"{DECLARATION}<{spec.root}>", f"</{spec.root}>"
     if spec.list_element:
         head, tail = f"{head}<{spec.list_element}>", f"</{spec.list_element}>{tail}"
@@ -81,5 +101,6 @@ def plan(number: int, profile: Profile) -> TablePlan:
         # The check-in is a standalone signed file: its signature slot ends the root (spec §2.2).
         tail = tail.replace(f"</{spec.root}>", f"<CHUKYDONVI/></{spec.root}>")
     item = spec.item_element
-    return TablePlan(spec=spec, profile=profile, fields=out, head=head, tail=tail,
+    return TablePlan(spec=spec, profile=profile, fields=out, values=values, read=_reader(values),
+                     numbered=SEQUENCE in lead, head=head, tail=tail,
                      item_open=f"<{item}>" if item else "", item_close=f"</{item}>" if item else "")

@@ -6,10 +6,12 @@ from datetime import date, datetime
 from decimal import Decimal
 
 import pytest
+from hypothesis import given
+from hypothesis import strategies as st
 
 from adapter.catalogue import field
 from adapter.errors import DataError
-from adapter.mappers.format import amount, format_value, kind_of, plain, quantity
+from adapter.mappers.format import CENT, MILLI, _fixed, amount, format_value, kind_of, plain, quantity
 
 
 def test_datetime_and_date_in_their_own_and_in_the_other_width() -> None:
@@ -71,3 +73,23 @@ def test_text_and_integers() -> None:
     assert format_value(None) == ""
     assert format_value("a\x00b") == "ab"
     assert format_value("0001") == "0001"
+
+
+_DECIMALS = st.decimals(allow_nan=False, allow_infinity=False, min_value=-10**12, max_value=10**12)
+
+
+@given(_DECIMALS)
+def test_amount_fast_path_equals_the_exact_path(value: Decimal) -> None:
+    assert amount(value) == _fixed(value, CENT)
+
+
+@given(_DECIMALS)
+def test_quantity_fast_path_equals_the_exact_path(value: Decimal) -> None:
+    exact = _fixed(value, MILLI)
+    assert quantity(value) == (exact.rstrip("0").rstrip(".") if "." in exact else exact)
+
+
+@given(st.datetimes(min_value=datetime(1900, 1, 1), max_value=datetime(2100, 1, 1)))
+def test_stamps_match_strftime(moment: datetime) -> None:
+    assert format_value(moment, "dt12") == moment.strftime("%Y%m%d%H%M")
+    assert format_value(moment.date(), "d8") == moment.strftime("%Y%m%d")
