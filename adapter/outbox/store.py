@@ -1,0 +1,360 @@
+"""The durable outbox store (SQLAlchemy Core): enqueue, claim under a lease, record outcomes.
+
+Every status change is checked against ``adapter.outbox.states.TRANSITIONS`` and the
+SQL UPDATE is conditional on the status (and, for a worker, on its lease) that was
+read, so a second process can never move the same item twice. Claims use
+``FOR UPDATE SKIP LOCKED`` where the database has it (PostgreSQL, MariaDB); on SQLite
+the engine from ``adapter.outbox.open`` begins every transaction IMMEDIATE, and the
+conditional UPDATE is the guarantee either way.
+
+The console queries and operator actions live in ``queries.py`` and ``actions.py``;
+this class exposes them so callers need one object.
+"""
+
+from __future__ import annotations
+
+import json
+import logging
+from collections.abc import Iterator
+from contextlib import AbstractContextManager, contextmanager, nullcontext
+from datetime import datetime, timedelta
+from typing import Any, Literal
+
+from sqlalchemy import Connection, Engine, and_, exists, insert, or_, select, update
+
+from adapter.errors import InvalidTransition
+from adapter.outbox import actions, queries
+from adapter.outbox.retry import Action, Decision
+from adapter.outbox.states import Status, check, route_new_version
+from adapter.outbox.tables import audit_log, facility_switch, outbox_attempt, outbox_item, outbox_version
+from adapter.outbox.values import (
+    ClaimedItem,
+    EnqueueResult,
+    ItemDetail,
+    ItemFilter,
+    ItemRow,
+    NewVersion,
+    PendingSignature,
+    Stats,
+    sha256_hex,
+)
+from adapter.ports import DocumentKind, GatewayReply
+
+__all__ = ["OutboxStore", "audit_log", "facility_switch", "outbox_attempt", "outbox_item", "outbox_version"]
+
+log = logging.getLogger(__name__)
+
+_FAIL_STATUS = {Action.RETRY: Status.RETRY_WAIT, Action.REAUTH: Status.RETRY_WAIT, Action.DEAD: Status.DEAD,
+                Action.NEEDS_FIX: Status.NEEDS_FIX, Action.REJECT: Status.REJECTED}
+_OUTCOME = {Action.RETRY: "retry", Action.REAUTH: "reauth", Action.DEAD: "dead",
+            Action.NEEDS_FIX: "needs_fix", Action.REJECT: "rejected"}
+_SKIP_LOCKED_DIALECTS = {"postgresql", "mysql", "mariadb"}
+
+
+class OutboxStore:
+    """The outbox on one engine. Thread-safe: every call takes its own pooled connection."""
+
+    def __init__(self, engine: Engine, *, replacement_policy: Literal["hold", "send"] = "hold") -> None:
+        self.engine = engine
+        self.replacement_policy = replacement_policy
+
+    @contextmanager
+    def transaction(self) -> Iterator[Connection]:
+        """One transaction; pass the connection as ``conn=`` to enqueue with other writes."""
+        with self.engine.begin() as conn:
+            yield conn
+
+    def _tx(self, conn: Connection | None) -> AbstractContextManager[Connection]:
+        return nullcontext(conn) if conn is not None else self.engine.begin()
+
+    # ---- enqueue -------------------------------------------------------------------------
+    def enqueue(self, new: NewVersion, *, now: datetime, conn: Connection | None = None) -> EnqueueResult:
+        """Queue a version; identical content (same hash as the current version) is a no-op."""
+        with self._tx(conn) as c:
+            row = c.execute(select(outbox_item).where(
+                outbox_item.c.ma_cskcb == new.ma_cskcb, outbox_item.c.ma_lk == new.ma_lk,
+                outbox_item.c.kind == new.kind.value)).first()
+            if row is None:
+                return self._insert_item(c, new, now)
+            current_hash = c.execute(select(outbox_version.c.content_hash).where(
+                outbox_version.c.item_id == row.id,
+                outbox_version.c.version == row.current_version)).scalar_one()
+            if current_hash == new.content_hash:
+                return EnqueueResult(item_id=row.id, version=row.current_version, created=False,
+                                     status=Status(row.status))
+            return self._add_version(c, row, new, now)
+
+    def _insert_item(self, c: Connection, new: NewVersion, now: datetime) -> EnqueueResult:
+        status = route_new_version(Status.READY, accepted_before=False, blocking=new.blocking,
+                                   signed=new.signed is not None, replacement_policy=self.replacement_policy)
+        assert status is not None
+        item_id = c.execute(insert(outbox_item).values(
+            ma_cskcb=new.ma_cskcb, ma_lk=new.ma_lk, kind=new.kind.value, status=status.value,
+            current_version=1, attempts=0, next_attempt_at=now, created_at=now, updated_at=now,
+        )).inserted_primary_key[0]  # type: ignore[index]
+        self._insert_version(c, item_id, 1, new, now)
+        log.info("outbox enqueue item=%s ma_lk=%s kind=%s status=%s", item_id, new.ma_lk, new.kind, status)
+        return EnqueueResult(item_id=item_id, version=1, created=True, status=status)
+
+    @staticmethod
+    def _insert_version(c: Connection, item_id: int, version: int, new: NewVersion, now: datetime) -> None:
+        c.execute(insert(outbox_version).values(
+            item_id=item_id, version=version, content_hash=new.content_hash, profile=new.profile,
+            unsigned_payload=new.unsigned, signed_payload=new.signed,
+            signed_hash=sha256_hex(new.signed) if new.signed is not None else None,
+            cert_fingerprint=new.cert_fingerprint, issues=json.dumps(list(new.issues), ensure_ascii=False),
+            blocking=new.blocking, superseded=False, created_at=now))
+
+    def _add_version(self, c: Connection, row: Any, new: NewVersion, now: datetime) -> EnqueueResult:
+        version = row.current_version + 1
+        self._insert_version(c, row.id, version, new, now)
+        c.execute(update(outbox_version).where(outbox_version.c.item_id == row.id,
+                                               outbox_version.c.version < version).values(superseded=True))
+        moved = c.execute(update(outbox_item).where(
+            outbox_item.c.id == row.id, outbox_item.c.status == row.status,
+            outbox_item.c.current_version == row.current_version,
+        ).values(current_version=version, updated_at=now)).rowcount
+        if moved != 1:
+            raise InvalidTransition(f"outbox item {row.id} changed concurrently; enqueue again")
+        status = self._reroute(c, row.id, now)
+        log.info("outbox new version item=%s ma_lk=%s version=%s status=%s",
+                 row.id, new.ma_lk, version, status)
+        return EnqueueResult(item_id=row.id, version=version, created=True, status=status)
+
+    def _reroute(self, c: Connection, item_id: int, now: datetime) -> Status:
+        """Send the item where its current (newer) version leads; deferred while sending."""
+        row = c.execute(select(outbox_item).where(outbox_item.c.id == item_id)).one()
+        ver = c.execute(select(outbox_version.c.blocking, outbox_version.c.signed_payload.is_not(None)).where(
+            outbox_version.c.item_id == item_id, outbox_version.c.version == row.current_version)).one()
+        current = Status(row.status)
+        target = route_new_version(current, accepted_before=row.accepted_version is not None,
+                                   blocking=ver[0], signed=ver[1], replacement_policy=self.replacement_policy)
+        if target is None:
+            return current
+        self._move(c, item_id, current, target, now, attempts=0, next_attempt_at=now, last_error=None)
+        if target is Status.READY and row.accepted_version is not None:
+            actions.audit(c, now=now, actor="policy", action="auto_replace", item_id=item_id,
+                           ma_cskcb=row.ma_cskcb, reason="replacement_policy=send",
+                           detail={"version": row.current_version, "accepted_version": row.accepted_version})
+        return target
+
+    @staticmethod
+    def _move(c: Connection, item_id: int, frm: Status, to: Status, now: datetime, **values: Any) -> None:
+        check(frm, to)
+        done = c.execute(update(outbox_item)
+                         .where(outbox_item.c.id == item_id, outbox_item.c.status == frm.value)
+                         .values(status=to.value, updated_at=now, **values)).rowcount
+        if done != 1:
+            raise InvalidTransition(f"outbox item {item_id} is no longer {frm}; not moved to {to}")
+
+    # ---- signing of extracted items ----------------------------------------------------------
+    def pending_signatures(self, *, limit: int) -> list[PendingSignature]:
+        q = (select(outbox_item.c.id, outbox_item.c.current_version, outbox_item.c.ma_lk,
+                    outbox_version.c.unsigned_payload)
+             .join(outbox_version, and_(outbox_version.c.item_id == outbox_item.c.id,
+                                        outbox_version.c.version == outbox_item.c.current_version))
+             .where(outbox_item.c.status == Status.EXTRACTED.value).order_by(outbox_item.c.id).limit(limit))
+        with self.engine.connect() as c:
+            return [PendingSignature(item_id=r[0], version=r[1], ma_lk=r[2], unsigned=r[3])
+                    for r in c.execute(q)]
+
+    def attach_signature(self, item_id: int, version: int, signed: bytes, *, fingerprint: str,
+                         now: datetime) -> bool:
+        """Store the signed bytes of an extracted version; the item becomes ready."""
+        with self.engine.begin() as c:
+            done = c.execute(update(outbox_item).where(
+                outbox_item.c.id == item_id, outbox_item.c.status == Status.EXTRACTED.value,
+                outbox_item.c.current_version == version,
+            ).values(status=check(Status.EXTRACTED, Status.READY).value, next_attempt_at=now,
+                     updated_at=now)).rowcount
+            if done == 1:
+                c.execute(update(outbox_version).where(
+                    outbox_version.c.item_id == item_id, outbox_version.c.version == version,
+                ).values(signed_payload=signed, signed_hash=sha256_hex(signed), cert_fingerprint=fingerprint))
+            return done == 1
+
+    def mark_needs_fix(self, item_id: int, *, expected: Status, reason: str, now: datetime) -> None:
+        with self.engine.begin() as c:
+            self._move(c, item_id, expected, Status.NEEDS_FIX, now, last_error=reason[:500])
+
+    # ---- claims and outcomes --------------------------------------------------------------
+    def _due(self, now: datetime, facilities: set[str] | None) -> Any:
+        signed = exists().where(outbox_version.c.item_id == outbox_item.c.id,
+                                outbox_version.c.version == outbox_item.c.current_version,
+                                outbox_version.c.signed_payload.is_not(None))
+        paused = exists().where(facility_switch.c.ma_cskcb == outbox_item.c.ma_cskcb,
+                                facility_switch.c.paused.is_(True))
+        cond = and_(or_(and_(outbox_item.c.status.in_([Status.READY.value, Status.RETRY_WAIT.value]),
+                             outbox_item.c.next_attempt_at <= now),
+                        and_(outbox_item.c.status == Status.SENDING.value, outbox_item.c.lease_until < now)),
+                    signed, ~paused)
+        if facilities is not None:
+            cond = and_(cond, outbox_item.c.ma_cskcb.in_(sorted(facilities)))
+        return cond
+
+    def due_items(self, *, now: datetime, limit: int,
+                  facilities: set[str] | None = None) -> list[ClaimedItem]:
+        """What a claim would take, without taking it (dry run)."""
+        with self.engine.connect() as c:
+            rows = c.execute(select(outbox_item).where(self._due(now, facilities))
+                             .order_by(outbox_item.c.next_attempt_at, outbox_item.c.id).limit(limit)).all()
+            return [self._claimed(c, r, r.current_version, r.attempts + 1, now) for r in rows]
+
+    def claim(self, worker_id: str, *, limit: int, now: datetime, lease_s: float,
+              facilities: set[str] | None = None) -> list[ClaimedItem]:
+        """Lease up to ``limit`` due items to ``worker_id``; an expired lease is taken over."""
+        if facilities is not None and not facilities:
+            return []
+        q = (select(outbox_item).where(self._due(now, facilities))
+             .order_by(outbox_item.c.next_attempt_at, outbox_item.c.id).limit(limit))
+        if self.engine.dialect.name in _SKIP_LOCKED_DIALECTS:
+            q = q.with_for_update(skip_locked=True, of=outbox_item)
+        until = now + timedelta(seconds=lease_s)
+        with self.engine.begin() as c:
+            return [item for r in c.execute(q).all()
+                    if (item := self._claim_one(c, r, worker_id, now, until)) is not None]
+
+    def _claim_one(self, c: Connection, r: Any, worker_id: str, now: datetime,
+                   until: datetime) -> ClaimedItem | None:
+        frm = Status(r.status)
+        check(frm, Status.SENDING)
+        cond = [outbox_item.c.id == r.id, outbox_item.c.status == r.status]
+        if frm is Status.SENDING:
+            cond.append(outbox_item.c.lease_owner == r.lease_owner)
+            cond.append(outbox_item.c.lease_until < now)
+        got = c.execute(update(outbox_item).where(*cond).values(
+            status=Status.SENDING.value, lease_owner=worker_id, lease_until=until, attempts=r.attempts + 1,
+            sending_version=r.current_version, updated_at=now)).rowcount
+        if got != 1:
+            return None
+        if frm is Status.SENDING:
+            self._record_lost_attempt(c, r, now)
+        return self._claimed(c, r, r.current_version, r.attempts + 1, until, previous=frm)
+
+    @staticmethod
+    def _record_lost_attempt(c: Connection, r: Any, now: datetime) -> None:
+        """The previous worker's lease ran out: its attempt's outcome is unknown, so it is retried."""
+        log.warning("outbox lease expired item=%s ma_lk=%s owner=%s: outcome unknown, retrying",
+                    r.id, r.ma_lk, r.lease_owner)
+        c.execute(insert(outbox_attempt).values(
+            item_id=r.id, version=r.sending_version or r.current_version, attempt_no=r.attempts,
+            worker_id=r.lease_owner or "?", started_at=r.updated_at, finished_at=now, outcome="unknown",
+            error_class="LeaseExpired", error="worker lease expired before an outcome was recorded",
+            dry_run=False))
+
+    @staticmethod
+    def _claimed(c: Connection, r: Any, version: int, attempts: int, until: datetime,
+                 previous: Status | None = None) -> ClaimedItem:
+        v = c.execute(select(outbox_version.c.profile, outbox_version.c.signed_payload).where(
+            outbox_version.c.item_id == r.id, outbox_version.c.version == version)).one()
+        return ClaimedItem(item_id=r.id, ma_cskcb=r.ma_cskcb, ma_lk=r.ma_lk, kind=DocumentKind(r.kind),
+                           profile=v.profile, version=version, attempts=attempts, payload=v.signed_payload,
+                           lease_until=until, previous_status=previous or Status(r.status))
+
+    def heartbeat(self, worker_id: str, item_ids: list[int], *, now: datetime, lease_s: float) -> int:
+        """Extend the leases this worker still holds; returns how many it still holds."""
+        if not item_ids:
+            return 0
+        with self.engine.begin() as c:
+            return c.execute(update(outbox_item).where(
+                outbox_item.c.id.in_(item_ids), outbox_item.c.status == Status.SENDING.value,
+                outbox_item.c.lease_owner == worker_id,
+            ).values(lease_until=now + timedelta(seconds=lease_s))).rowcount
+
+    def complete(self, item: ClaimedItem, reply: GatewayReply, *, worker_id: str, started_at: datetime,
+                 now: datetime) -> bool:
+        """Record an accepted submission. False if the lease was lost (the attempt is still logged)."""
+        with self.engine.begin() as c:
+            self._attempt(c, item, worker_id, started_at, now, "accepted", reply=reply)
+            ok = self._finish(c, item, worker_id, Status.ACCEPTED, now, accepted_version=item.version,
+                              last_error=None)
+            if ok:
+                self._reroute_if_newer(c, item, now)
+            return ok
+
+    def fail(self, item: ClaimedItem, decision: Decision, error: BaseException, *, worker_id: str,
+             started_at: datetime, now: datetime, reply: GatewayReply | None = None) -> bool:
+        """Record a failed attempt and move the item as the retry policy decided."""
+        with self.engine.begin() as c:
+            self._attempt(c, item, worker_id, started_at, now, _OUTCOME[decision.action], reply=reply,
+                          error=error)
+            ok = self._finish(c, item, worker_id, _FAIL_STATUS[decision.action], now,
+                              next_attempt_at=decision.retry_at, last_error=decision.reason[:500])
+            if ok:
+                self._reroute_if_newer(c, item, now)
+            return ok
+
+    def _finish(self, c: Connection, item: ClaimedItem, worker_id: str, to: Status, now: datetime,
+                **values: Any) -> bool:
+        check(Status.SENDING, to)
+        done = c.execute(update(outbox_item).where(
+            outbox_item.c.id == item.item_id, outbox_item.c.status == Status.SENDING.value,
+            outbox_item.c.lease_owner == worker_id, outbox_item.c.sending_version == item.version,
+        ).values(status=to.value, lease_owner=None, lease_until=None, sending_version=None, updated_at=now,
+                 **values)).rowcount
+        if done != 1:
+            log.warning("outbox lease lost item=%s ma_lk=%s worker=%s; outcome %s logged only",
+                        item.item_id, item.ma_lk, worker_id, to)
+        return done == 1
+
+    def _reroute_if_newer(self, c: Connection, item: ClaimedItem, now: datetime) -> None:
+        current = c.execute(select(outbox_item.c.current_version).where(
+            outbox_item.c.id == item.item_id)).scalar_one()
+        if current != item.version:
+            self._reroute(c, item.item_id, now)
+
+    @staticmethod
+    def _attempt(c: Connection, item: ClaimedItem, worker_id: str, started_at: datetime, now: datetime,
+                 outcome: str, *, reply: GatewayReply | None = None, error: BaseException | None = None,
+                 dry_run: bool = False) -> None:
+        c.execute(insert(outbox_attempt).values(
+            item_id=item.item_id, version=item.version, attempt_no=item.attempts, worker_id=worker_id,
+            started_at=started_at, finished_at=now, outcome=outcome, request_hash=sha256_hex(item.payload),
+            http_status=reply.http_status if reply else None, code=reply.code if reply else None,
+            transaction_id=reply.transaction_id if reply else None,
+            received_at=reply.received_at if reply else None, message=reply.message if reply else None,
+            error_class=type(error).__name__ if error is not None else None,
+            error=str(error)[:500] if error is not None else None, dry_run=dry_run))
+
+    # ---- console (delegated) ----------------------------------------------------------------
+    def list_items(self, filters: ItemFilter | None = None) -> list[ItemRow]:
+        with self.engine.connect() as c:
+            return queries.list_items(c, filters or ItemFilter())
+
+    def get(self, item_id: int) -> ItemDetail | None:
+        with self.engine.connect() as c:
+            return queries.get(c, item_id)
+
+    def payload(self, item_id: int, version: int | None = None) -> bytes | None:
+        """The exact signed bytes of a version (default: the last one sent, else the current one)."""
+        with self.engine.connect() as c:
+            return queries.signed_payload(c, item_id, version)
+
+    def stats(self, now: datetime) -> Stats:
+        with self.engine.connect() as c:
+            return queries.stats(c, now)
+
+    def daily_report(self, start: datetime, end: datetime, *, overdue_before: datetime) -> dict[str, Any]:
+        with self.engine.connect() as c:
+            return queries.daily_report(c, start, end, overdue_before=overdue_before)
+
+    def retry(self, item_id: int, *, actor: str, reason: str, now: datetime) -> Status:
+        with self.engine.begin() as c:
+            return actions.retry(c, item_id, actor=actor, reason=reason, now=now)
+
+    def cancel(self, item_id: int, *, actor: str, reason: str, now: datetime) -> Status:
+        with self.engine.begin() as c:
+            return actions.cancel(c, item_id, actor=actor, reason=reason, now=now)
+
+    def resend(self, item_id: int, *, actor: str, reason: str, now: datetime) -> Status:
+        with self.engine.begin() as c:
+            return actions.resend(c, item_id, actor=actor, reason=reason, now=now)
+
+    def set_paused(self, ma_cskcb: str, paused: bool, *, actor: str, reason: str, now: datetime) -> None:
+        with self.engine.begin() as c:
+            actions.set_paused(c, ma_cskcb, paused, actor=actor, reason=reason, now=now)
+
+    def prune(self, now: datetime, days: int, *, actor: str = "retention") -> int:
+        """Drop stored payloads older than ``days`` of accepted items; hashes and replies stay."""
+        with self.engine.begin() as c:
+            return actions.prune(c, now=now, days=days, actor=actor)

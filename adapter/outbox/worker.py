@@ -1,0 +1,182 @@
+"""The outbox worker: claim due items, send the exact stored signed bytes, record the outcome.
+
+There is no retry loop here: a failed attempt is recorded and the item goes back to the
+queue with the policy's decision (``retry.py``). One bad item never blocks the others:
+each item's failure is caught, decided and recorded on its own. A heartbeat thread
+extends the leases of the items in flight, so a slow gateway call is not mistaken for
+a dead worker, while the items of a worker that really died are taken up again.
+"""
+
+from __future__ import annotations
+
+import logging
+import random
+import threading
+from collections import Counter
+from collections.abc import Callable, Iterator
+from concurrent.futures import ThreadPoolExecutor
+from contextlib import contextmanager
+from dataclasses import dataclass
+from datetime import timedelta
+
+from adapter.errors import DataError, PermanentError, RetryableError
+from adapter.outbox.retry import Action, RetryPolicy
+from adapter.outbox.states import Status
+from adapter.outbox.store import OutboxStore
+from adapter.outbox.values import ClaimedItem
+from adapter.ports import Clock, Gateway, Signer, Submission
+
+log = logging.getLogger(__name__)
+
+_ACTION_FIELD = {Action.RETRY: "retried", Action.REAUTH: "retried", Action.DEAD: "dead",
+                 Action.NEEDS_FIX: "needs_fix", Action.REJECT: "rejected"}
+
+
+@dataclass(frozen=True, kw_only=True, slots=True)
+class DrainReport:
+    accepted: int = 0
+    rejected: int = 0
+    retried: int = 0
+    dead: int = 0
+    skipped: int = 0          # dry run, or the lease was lost to another worker
+    needs_fix: int = 0
+    signed: int = 0           # extracted items signed during this drain
+
+    @property
+    def processed(self) -> int:
+        return self.accepted + self.rejected + self.retried + self.dead + self.skipped + self.needs_fix
+
+
+class Worker:
+    """Drains the outbox through one gateway. Thread-safe store and gateway are assumed."""
+
+    def __init__(self, store: OutboxStore, gateway: Gateway, policy: RetryPolicy, *, clock: Clock,
+                 worker_id: str, rng: random.Random, signer: Signer | None = None, dry_run: bool = False,
+                 lease_s: float = 120.0, batch_size: int = 20,
+                 progress: Callable[[DrainReport], None] | None = None) -> None:
+        self.store, self.gateway, self.policy = store, gateway, policy
+        self.clock, self.worker_id, self.rng = clock, worker_id, rng
+        self.signer, self.dry_run = signer, dry_run
+        self.lease_s, self.batch_size, self.progress = lease_s, batch_size, progress
+        self._in_flight: set[int] = set()
+        self._lock = threading.Lock()
+
+    def drain(self, *, facilities: set[str] | None = None, limit: int | None = None,
+              concurrency: int = 1) -> DrainReport:
+        """Send due items until none is left (or ``limit`` were processed). ``facilities``: enabled ones."""
+        tally: Counter[str] = Counter()
+        if self.signer is not None and not self.dry_run:
+            tally["signed"] = self.sign_pending(limit=limit or 1000)
+        if self.dry_run:
+            return self._dry_run(facilities, limit, tally)
+        with self._heartbeat(), ThreadPoolExecutor(max_workers=max(concurrency, 1)) as pool:
+            while limit is None or tally.total() - tally["signed"] < limit:
+                batch = self._claim(facilities, limit, tally)
+                if not batch:
+                    break
+                for outcome in pool.map(self._process, batch):
+                    tally[outcome] += 1
+                self._report_progress(tally)
+        return DrainReport(**tally)
+
+    def _claim(self, facilities: set[str] | None, limit: int | None,
+               tally: Counter[str]) -> list[ClaimedItem]:
+        done = tally.total() - tally["signed"]
+        room = self.batch_size if limit is None else min(self.batch_size, limit - done)
+        items = self.store.claim(self.worker_id, limit=room, now=self.clock.now(), lease_s=self.lease_s,
+                                 facilities=facilities)
+        with self._lock:
+            self._in_flight.update(i.item_id for i in items)
+        return items
+
+    def _process(self, item: ClaimedItem) -> str:
+        try:
+            return self._send(item)
+        finally:
+            with self._lock:
+                self._in_flight.discard(item.item_id)
+
+    def _send(self, item: ClaimedItem) -> str:
+        started = self.clock.now()
+        try:
+            if not item.payload:
+                raise DataError("no signed payload; unsigned content is never sent", record=item.ma_lk)
+            reply = self.gateway.submit(Submission(ma_cskcb=item.ma_cskcb, kind=item.kind,
+                                                   profile=item.profile, payload=item.payload,
+                                                   ma_lk=item.ma_lk))
+        except Exception as exc:  # noqa: BLE001 - every failure is decided by type and recorded
+            decision = self.policy.decide(exc, item.attempts, self.clock.now(), self.rng)
+            log.info("outbox attempt failed item=%s ma_lk=%s attempt=%s action=%s error=%s", item.item_id,
+                     item.ma_lk, item.attempts, decision.action, type(exc).__name__)
+            if decision.action is Action.REAUTH:
+                log.warning("outbox token refused for facility=%s item=%s", item.ma_cskcb, item.item_id)
+            kept = self.store.fail(item, decision, exc, worker_id=self.worker_id, started_at=started,
+                                   now=self.clock.now())
+            return _ACTION_FIELD[decision.action] if kept else "skipped"
+        kept = self.store.complete(item, reply, worker_id=self.worker_id, started_at=started,
+                                   now=self.clock.now())
+        log.info("outbox accepted item=%s ma_lk=%s transaction=%s", item.item_id, item.ma_lk,
+                 reply.transaction_id)
+        return "accepted" if kept else "skipped"
+
+    def _dry_run(self, facilities: set[str] | None, limit: int | None, tally: Counter[str]) -> DrainReport:
+        """Everything but the network: what would be claimed, each with signed bytes present."""
+        due = self.store.due_items(now=self.clock.now(), limit=limit or 10_000, facilities=facilities)
+        for item in due:
+            Submission(ma_cskcb=item.ma_cskcb, kind=item.kind, profile=item.profile, payload=item.payload,
+                       ma_lk=item.ma_lk)
+            log.info("outbox dry-run would send item=%s ma_lk=%s bytes=%s", item.item_id, item.ma_lk,
+                     len(item.payload))
+            tally["skipped"] += 1
+        return DrainReport(**tally)
+
+    def sign_pending(self, *, limit: int) -> int:
+        """Sign extracted items; a signing failure sends that item to needs_fix, not the batch."""
+        assert self.signer is not None
+        signed = 0
+        for pending in self.store.pending_signatures(limit=limit):
+            signed += self._sign_one(pending.item_id, pending.version, pending.ma_lk, pending.unsigned)
+        return signed
+
+    def _sign_one(self, item_id: int, version: int, ma_lk: str, unsigned: bytes) -> int:
+        assert self.signer is not None
+        try:
+            signed = self.signer.sign(unsigned)
+        except RetryableError as exc:      # token unplugged, HSM busy: stays extracted for next time
+            log.warning("outbox signing deferred item=%s ma_lk=%s error=%s",
+                        item_id, ma_lk, type(exc).__name__)
+            return 0
+        except PermanentError as exc:
+            log.warning("outbox signing failed item=%s ma_lk=%s error=%s", item_id, ma_lk, type(exc).__name__)
+            self.store.mark_needs_fix(item_id, expected=Status.EXTRACTED,
+                                      reason=f"{type(exc).__name__}: {exc}", now=self.clock.now())
+            return 0
+        return int(self.store.attach_signature(item_id, version, signed,
+                                               fingerprint=self.signer.certificate_fingerprint,
+                                               now=self.clock.now()))
+
+    def _report_progress(self, tally: Counter[str]) -> None:
+        if self.progress is not None:
+            self.progress(DrainReport(**tally))
+
+    @contextmanager
+    def _heartbeat(self) -> Iterator[None]:
+        stop = threading.Event()
+        beat = threading.Thread(target=self._beat, args=(stop,), name=f"heartbeat-{self.worker_id}",
+                                daemon=True)
+        beat.start()
+        try:
+            yield
+        finally:
+            stop.set()
+            beat.join(timeout=5)
+
+    def _beat(self, stop: threading.Event) -> None:
+        interval = timedelta(seconds=self.lease_s / 3).total_seconds()
+        while not stop.wait(interval):
+            with self._lock:
+                ids = sorted(self._in_flight)
+            try:
+                self.store.heartbeat(self.worker_id, ids, now=self.clock.now(), lease_s=self.lease_s)
+            except Exception:  # noqa: BLE001 - a missed beat only shortens the lease; keep beating
+                log.warning("outbox heartbeat failed worker=%s items=%s", self.worker_id, len(ids))
