@@ -11,10 +11,11 @@ import pytest
 
 sys.path.insert(0, str(Path(__file__).parent))
 
-from transport_doubles import ClientFactory, MutableClock, ScriptedGateway
+from transport_doubles import PASSWORD, ClientFactory, MutableClock, ScriptedGateway
 
 from adapter.transport.client import GatewayClient
 from adapter.transport.config import FacilityAccount, GatewaySettings
+
 
 @pytest.fixture
 def gateway() -> ScriptedGateway:
