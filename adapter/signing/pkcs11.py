@@ -128,6 +128,7 @@ class TokenRSAPrivateKey(rsa.RSAPrivateKey):
         self._id = key_id
         self._public = public_key
         self._raw = force_raw_rsa          # True: RSA_PKCS over a DigestInfo (token lacks SHA256_RSA_PKCS)
+        self._cached: tuple[pkcs11.Session, Any] | None = None
 
     @property
     def uses_raw_rsa(self) -> bool:
@@ -142,7 +143,7 @@ class TokenRSAPrivateKey(rsa.RSAPrivateKey):
             raise SigningError(f"token refused to sign: {type(exc).__name__}") from exc
 
     def _sign_on(self, session: pkcs11.Session, data: bytes) -> bytes:
-        key = _find_private_key(session, self._label, self._id)
+        key = self._key_on(session)
         if not self._raw:
             try:
                 return bytes(key.sign(data, mechanism=Mechanism.SHA256_RSA_PKCS))
@@ -151,6 +152,13 @@ class TokenRSAPrivateKey(rsa.RSAPrivateKey):
                 self._raw = True
         digest_info = SHA256_DIGEST_INFO + hashlib.sha256(data).digest()
         return bytes(key.sign(digest_info, mechanism=Mechanism.RSA_PKCS))
+
+    def _key_on(self, session: pkcs11.Session) -> Any:
+        # A handle is valid only in its session; finding it once per session saves a token
+        # round trip per signature (slow on USB tokens). Called under the connection's lock.
+        if self._cached is None or self._cached[0] is not session:
+            self._cached = (session, _find_private_key(session, self._label, self._id))
+        return self._cached[1]
 
     def public_key(self) -> rsa.RSAPublicKey:
         return self._public

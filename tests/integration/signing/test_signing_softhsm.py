@@ -102,3 +102,17 @@ def test_a_second_pin_for_an_open_token_is_refused(softhsm_token: SoftToken) -> 
     _token_material(softhsm_token)
     with pytest.raises(ConfigError, match="another PIN"):
         open_pkcs11(softhsm_token.module, softhsm_token.label, key_label="x", pin="000000")
+
+
+def test_a_lost_session_is_reopened_once(softhsm_token: SoftToken, material: KeyMaterial,
+                                         make_envelope: Callable[[int], bytes],
+                                         caplog: pytest.LogCaptureFixture) -> None:
+    import pkcs11
+
+    on_token = _token_material(softhsm_token)
+    doc = make_envelope(1_000)
+    assert sign_xml(doc, on_token) == sign_xml(doc, material)
+    # C_Finalize + C_Initialize invalidates every session handle, as unplugging the token does.
+    pkcs11.lib(str(softhsm_token.module)).reinitialize()
+    assert sign_xml(doc, on_token) == sign_xml(doc, material)
+    assert "PKCS#11 session lost; reopening it once" in caplog.text
