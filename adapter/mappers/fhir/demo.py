@@ -45,14 +45,14 @@ def demo_encounter(*, ma_lk: str = "LK0001", with_hiv: bool = False) -> Encounte
         ly_do_vv="Đau bụng hố chậu phải", ly_do_vnt="Theo dõi viêm ruột thừa",
         chan_doan_vao="Theo dõi viêm ruột thừa cấp", chan_doan_rv="Viêm ruột thừa cấp; tăng huyết áp",
         ma_benh_chinh="K35.8", ma_benh_kt="I10;E11.9", ma_pttt_qt="47.01",
-        ma_noi_den="79002", so_ngay_dtri=8, pp_dieu_tri="Ngoại khoa", ket_qua_dtri="2", ma_loai_rv="2",
-        ghi_chu="Tái khám sau 7 ngày", ngay_tai_kham="20260316", ma_hsba="HSBA-2026-0001",
+        ma_noi_den="79002", so_ngay_dtri=8, pp_dieu_tri="Ngoại khoa", ket_qua_dtri="3", ma_loai_rv="2",
+        ghi_chu="Tái khám sau 7 ngày", ngay_tai_kham="20260316", ma_noi_di="79003", ma_hsba="HSBA-2026-0001",
         ma_ttdv="000123/HCM-GPHN", can_nang=Decimal("62.50"), chieu_cao_cm=Decimal("165"),
         drugs=(_drug(),), services=_services(), lab_results=_labs(),
         discharge=DischargePaper(ma_bs="000456/HCM-GPHN", pp_dieutri="Phẫu thuật nội soi cắt ruột thừa",
                                  ghi_chu="Ăn nhẹ, vận động sớm"),
         summary=RecordSummary(qt_benhly="Đau bụng 1 ngày, sốt nhẹ", tomtat_kq="Bạch cầu tăng; siêu âm: "
-                              "ruột thừa viêm", pp_dieutri="Phẫu thuật nội soi", ket_qua_dtri="2",
+                              "ruột thừa viêm", pp_dieutri="Phẫu thuật nội soi", ket_qua_dtri="3",
                               ghi_chu="Tái khám sau 7 ngày", ma_ttdv="000123/HCM-GPHN"),
         referral=_referral(), appointment=_appointment(), practitioners=_staff(),
     )

@@ -48,7 +48,7 @@ def _unknown_type_path(data: Mapping[str, Any]) -> str:
     for i, entry in enumerate(data.get("entry", [])):
         try:
             get_fhir_model_class(str(entry.get("resource", {}).get("resourceType")))
-        except KeyError:
+        except (KeyError, ValueError):
             return f"entry[{i}].resource.resourceType"
     return "resourceType"
 
