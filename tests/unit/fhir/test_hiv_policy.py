@@ -55,7 +55,8 @@ def test_the_policy_can_include_hiv_and_then_marks_the_document_restricted() -> 
     validate_bundle(out)
     text = _text(out)
     assert "tenofovir" in text and "b20" in text and "tải lượng hiv" in text
-    care = [o for o in resources(out, "Observation") if o["code"].get("coding", [{}])[0].get("code") == "xml6"]
+    care = [o for o in resources(out, "Observation")
+            if o["code"].get("coding", [{}])[0].get("code") == "xml6"]
     assert len(care) == 1 and care[0]["meta"]["security"][0]["code"] == "HIV"
     assert out["entry"][0]["resource"]["confidentiality"] == "R"
 
