@@ -2,12 +2,15 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import date
 from decimal import Decimal
+from pathlib import Path
 from typing import Literal, Protocol
 
 from adapter.validation.codelists import CodeLists
+from adapter.validation.config import ValidationSettings
 
 PractitionerStatus = Literal["valid", "unknown", "expired", "outside_hours"]
 
@@ -32,5 +35,18 @@ class ValidationContext:
 
     @classmethod
     def for_date(cls, on: date, *, xml8_policy: Literal["sheet", "always"] = "sheet",
-                 registry: PractitionerRegistry | None = None) -> ValidationContext:
-        return cls(codelists=CodeLists.load(on), xml8_policy=xml8_policy, registry=registry)
+                 registry: PractitionerRegistry | None = None,
+                 codelists_dir: Path | None = None) -> ValidationContext:
+        return cls(codelists=CodeLists.load(on, codelists_dir), xml8_policy=xml8_policy, registry=registry)
+
+
+ContextFactory = Callable[[date], ValidationContext]
+
+
+def context_factory(settings: ValidationSettings,
+                    registry: PractitionerRegistry | None = None) -> ContextFactory:
+    """Contexts per episode date under the configured policies (code lists differ by date)."""
+    def make(on: date) -> ValidationContext:
+        return ValidationContext.for_date(on, xml8_policy=settings.xml8_policy, registry=registry,
+                                          codelists_dir=settings.codelists_dir)
+    return make

@@ -9,13 +9,14 @@ from pathlib import Path
 
 from adapter.catalogue import Profile
 from adapter.errors import XmlInputError
-from adapter.validation.context import ValidationContext
+from adapter.validation.context import ContextFactory, ValidationContext
 from adapter.validation.issues import Issue
 from adapter.validation.parse import (
     ENVELOPE_ROOT,
     Envelope,
     Hoso,
     TableRows,
+    control_character,
     declared_table,
     envelope,
     parse_xml,
@@ -78,12 +79,24 @@ def default_context(tables: Mapping[int, TableRows]) -> ValidationContext:
     return ValidationContext.for_date(episode_date(tables) or date.max)
 
 
+ContextArg = ValidationContext | ContextFactory | None
+
+
+def resolve_context(context: ContextArg, tables: Mapping[int, TableRows]) -> ValidationContext:
+    """A fixed context, one made for the episode date by a factory, or the packaged defaults."""
+    if context is None:
+        return default_context(tables)
+    if isinstance(context, ValidationContext):
+        return context
+    return context(episode_date(tables) or date.max)
+
+
 def validate_tables(
     tables: Mapping[int, TableRows],
     profile: Profile | None = None,
     *,
     ma_lk: str = "",
-    context: ValidationContext | None = None,
+    context: ContextArg = None,
     whole: bool = True,
 ) -> list[Issue]:
     """Every rule over the tables of one episode. ``whole``: all its tables are here."""
@@ -93,7 +106,7 @@ def validate_tables(
         tables=tables,
         profile=profile or detect_profile(tables),
         ma_lk=ma_lk,
-        context=context or default_context(tables),
+        context=resolve_context(context, tables),
         whole=whole,
     )
     return [issue for check in CHECKS for issue in check(ep)]
@@ -105,9 +118,13 @@ def _file_issue(exc: XmlInputError) -> Issue:
 
 
 def validate_document(
-    data: bytes, profile: Profile | None = None, context: ValidationContext | None = None
+    data: bytes, profile: Profile | None = None, context: ContextArg = None
 ) -> ValidationReport:
     """One document as a HIS exports it: a GIAMDINHHS envelope, a check-in, or a single table."""
+    element = control_character(data)
+    if element is not None:
+        issue = make_issue("TEXT_CONTROL_CHAR", "FILE", field=element)
+        return ValidationReport(kind="UNKNOWN", ma_lk="", profile=profile or "", issues=(issue,))
     try:
         root = parse_xml(data)
     except XmlInputError as exc:
@@ -166,7 +183,7 @@ def _hoso_issues(hoso: Hoso, ma_lk: str) -> Iterator[Issue]:
 
 
 def _validate_envelope(
-    env: Envelope, profile: Profile | None, context: ValidationContext | None
+    env: Envelope, profile: Profile | None, context: ContextArg
 ) -> ValidationReport:
     issues = list(_envelope_issues(env))
     first_ma_lk, chosen = "", profile or ""
@@ -191,7 +208,7 @@ def xml_files(path: Path) -> list[Path]:
 
 
 def validate_path(
-    path: Path, profile: Profile | None = None, context: ValidationContext | None = None
+    path: Path, profile: Profile | None = None, context: ContextArg = None
 ) -> list[FileReport]:
     """Validate every XML file at ``path``; one report per file."""
     return [

@@ -23,6 +23,14 @@ from adapter.errors import XmlInputError
 ENVELOPE_ROOT = "GIAMDINHHS"
 _DECLARATION = re.compile(rb"<!\s*(DOCTYPE|ENTITY|ELEMENT|ATTLIST|NOTATION)", re.IGNORECASE)
 _TABLE_CODE = re.compile(r"XML(\d{1,2})")
+# Raw C0 controls (other than tab, LF, CR) and their character references are not
+# allowed in XML 1.0; lxml would only say "malformed", so they are found first and
+# reported with the element that holds them.
+_CONTROL_BYTES = re.compile(
+    rb"[\x00-\x08\x0b\x0c\x0e-\x1f]"                                   # raw
+    rb"|&#(?:x0*(?:[0-8bcef]|1[0-9a-f])|0*(?:[0-8]|1[1246-9]|2[0-9]|3[01]));",  # references
+    re.IGNORECASE)
+_OPEN_TAG = re.compile(rb"<([A-Za-z_][\w.-]*)[^<>]*>")
 
 
 @dataclass(frozen=True, kw_only=True, slots=True)
@@ -84,6 +92,15 @@ def parse_xml(data: bytes) -> etree._Element:
     return root
 
 
+def control_character(data: bytes) -> str | None:
+    """The element holding the first control character ("" when outside any), or None."""
+    m = _CONTROL_BYTES.search(data)
+    if m is None:
+        return None
+    tags = _OPEN_TAG.findall(data, 0, m.start())
+    return tags[-1].decode("ascii", "replace") if tags else ""
+
+
 def _leaf_text(el: etree._Element) -> str:
     return "" if len(el) else (el.text or "")
 
@@ -125,6 +142,8 @@ def _file(el: etree._Element) -> EnvelopeFile:
         raw = base64.b64decode(content, validate=True)
     except (binascii.Error, ValueError):
         return EnvelopeFile(declared=declared, table=None, error="ENVELOPE_BASE64")
+    if control_character(raw) is not None:
+        return EnvelopeFile(declared=declared, table=None, error="TEXT_CONTROL_CHAR")
     try:
         rows = table_rows(parse_xml(raw))
     except XmlInputError as exc:

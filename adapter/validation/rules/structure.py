@@ -68,7 +68,7 @@ def _compile(spec: FieldSpec, profile: Profile) -> FieldCheck:
         return FieldCheck(name=spec.name, required=required, size=spec.size, kind="date",
                           date_lengths=lengths, is_list=is_list, birth=spec.name in _BIRTH_FIELDS,
                           fast=re.compile(fast))
-    if spec.numeric:
+    if spec.numeric or spec.fmt.startswith("decimal"):
         m = _DP.search(spec.fmt)
         dp = int(m.group(1)) if m else None
         frac = rf"(?:\.\d{{1,{dp}}})?" if dp is not None else r"(?:\.\d+)?"
