@@ -9,7 +9,7 @@ from __future__ import annotations
 import logging
 import threading
 from collections.abc import Sequence
-from datetime import date
+from datetime import date, datetime
 
 from cryptography import x509
 
@@ -42,17 +42,17 @@ class FacilitySigner:
     def certificate_fingerprint(self) -> str:
         return self._key.fingerprint
 
-    def health(self) -> CertificateHealth:
-        """The certificate's state now (for ``cert show`` and the health endpoint)."""
-        return assess(self._key.certificate, self._clock.now(), warning_days=self._warning_days,
+    def health(self, now: datetime | None = None) -> CertificateHealth:
+        """The certificate's state at ``now`` (default: the clock's now), for ``cert show`` and checks."""
+        return assess(self._key.certificate, now or self._clock.now(), warning_days=self._warning_days,
                       registered_fingerprints=self._registered)
 
     def sign(self, document: bytes) -> bytes:
         """The signed document, verified; ``CertificateError`` / ``SigningError`` otherwise."""
         now = self._clock.now()
-        health = self.health()
+        health = self.health(now)
         health.require_usable()
-        self._warn_if_expiring(health)
+        self._warn_if_expiring(health, now.date())
         signed = sign_xml(document, self._key)
         try:
             verify_xml(signed, trusted=[self._key.certificate], at=now)
@@ -61,10 +61,9 @@ class FacilitySigner:
             raise SigningError(f"self-verification of the signed document failed: {exc}") from exc
         return signed
 
-    def _warn_if_expiring(self, health: CertificateHealth) -> None:
+    def _warn_if_expiring(self, health: CertificateHealth, today: date) -> None:
         if health.status is not HealthStatus.EXPIRING:
             return
-        today = self._clock.now().date()
         with self._lock:
             if self._warned_on == today:
                 return

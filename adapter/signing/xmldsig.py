@@ -120,8 +120,11 @@ def ensure_signature_slot(document: bytes) -> bytes:
 
 def parse_document(document: bytes) -> etree._Element:
     """Parse untrusted XML: no DTD, no entity expansion, no network; ``XmlInputError`` otherwise."""
+    # CDATA sections become escaped text (strip_cdata, lxml's default): C14N does the same, so
+    # the digest is unchanged, and signxml's internal ASCII re-serialization corrupts non-ASCII
+    # text inside a kept CDATA section (it emits character references there).
     parser = etree.XMLParser(resolve_entities=False, no_network=True, load_dtd=False,
-                             dtd_validation=False, huge_tree=False, remove_comments=False)
+                             dtd_validation=False, huge_tree=False, strip_cdata=True)
     try:
         tree = etree.fromstring(document, parser).getroottree()
     except etree.XMLSyntaxError as exc:

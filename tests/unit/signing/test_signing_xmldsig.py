@@ -189,3 +189,22 @@ def test_ensure_signature_slot_keeps_a_ready_document_and_refuses_a_misplaced_sl
     assert ensure_signature_slot(claim) is claim
     with pytest.raises(XmlInputError, match="not the last child"):
         ensure_signature_slot(b"<R><CHUKYDONVI/><A/></R>")
+
+
+def test_a_bom_and_single_quoted_declaration_become_the_conventional_form(claim: bytes,
+                                                                          material: KeyMaterial) -> None:
+    odd = b"\xef\xbb\xbf" + claim.replace(b'<?xml version="1.0" encoding="utf-8"?>',
+                                          b"<?xml version='1.0' encoding='UTF-8'?>")
+    signed = sign_xml(odd, material)
+    assert signed.startswith(b'<?xml version="1.0" encoding="utf-8"?>\n<GIAMDINHHS')
+    assert signed == sign_xml(claim, material)
+
+
+def test_cdata_becomes_escaped_utf8_text_with_the_same_content(material: KeyMaterial) -> None:
+    body = "<TEN><![CDATA[Bệnh viện Chợ Rẫy <A&B>]]></TEN><GHI_CHU>Khoa Nội &amp; Ngoại</GHI_CHU>"
+    signed = sign_xml(f"<DM>{body}<CHUKYDONVI/></DM>".encode(), material)
+    escaped = "<TEN>Bệnh viện Chợ Rẫy &lt;A&amp;B&gt;</TEN><GHI_CHU>Khoa Nội &amp; Ngoại</GHI_CHU>"
+    assert escaped.encode() in signed
+    assert etree.fromstring(signed).findtext("TEN") == "Bệnh viện Chợ Rẫy <A&B>"
+    assert verify_xml(signed, at=NOW) == material.certificate
+    assert verify_xml(signed, at=NOW) == material.certificate
