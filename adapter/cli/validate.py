@@ -113,5 +113,6 @@ def _run(args: argparse.Namespace) -> int:
 def _summary(reports: list[FileReport]) -> None:
     blocking = sum(1 for fr in reports if fr.report.blocking)
     issues = sum(len(fr.report.issues) for fr in reports)
+    sys.stdout.flush()
     print(f"{len(reports)} file(s), {blocking} with blocking issues, {issues} issue(s) in all",
           file=sys.stderr)

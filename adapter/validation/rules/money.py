@@ -3,8 +3,9 @@
 Line totals are re-derived here from the parsed strings; the split of a line into
 T_BNTT / T_BNCCT / T_BHTT reuses ``adapter.money.split_4750`` / ``split_3176`` so the
 validator and the mapper can never disagree on the formula. The split is recomputed
-from the line's *reported* THANH_TIEN_BV/BH so that one wrong amount is reported once,
-not again in every field derived from it.
+from the *recomputed* THANH_TIEN_BV/BH, so a wrong split is reported against what the
+line should say, and a wrong THANH_TIEN_BV whose split is otherwise right is reported
+once, not again in every field derived from it.
 """
 
 from __future__ import annotations
@@ -51,8 +52,18 @@ def _far(reported: Decimal | None, expected: Decimal, tolerance: Decimal) -> boo
     return reported is not None and abs(reported - expected) > tolerance
 
 
-def _line_totals(ep: Episode, table: int, row_no: int | None, row: Row) -> Iterator[Issue]:
-    expected = _expected_totals(table, row, ep.profile)
+def _basis(row: Row, expected: tuple[Decimal, ...] | None, tol: Decimal) -> tuple[Decimal, Decimal] | None:
+    """(THANH_TIEN_BV, THANH_TIEN_BH) to split: recomputed, or as reported when not recomputable."""
+    bv, bh = _d(row, "THANH_TIEN_BV"), _d(row, "THANH_TIEN_BH")
+    if expected is None:
+        return (bv, bh) if bv is not None and bh is not None else None
+    # Of the allowed THANH_TIEN_BV formulas, the one the line used.
+    chosen = next((e for e in expected[:-1] if bv is not None and not _far(bv, e, tol)), expected[0])
+    return chosen, expected[-1]
+
+
+def _line_totals(ep: Episode, table: int, row_no: int | None, row: Row,
+                 expected: tuple[Decimal, ...] | None) -> Iterator[Issue]:
     if expected is None:
         return
     tol = ep.context.money_tolerance
@@ -63,18 +74,19 @@ def _line_totals(ep: Episode, table: int, row_no: int | None, row: Row) -> Itera
         yield at(ep, "MONEY_LINE_TOTAL", table, row_no, row, "THANH_TIEN_BH", profile=ep.profile)
 
 
-def _line_split(ep: Episode, table: int, row_no: int | None, row: Row) -> Iterator[Issue]:
-    parts = [_d(row, n) for n in _OTHER_SOURCES]
-    other = sum((p for p in parts if p is not None), ZERO)
+def _line_split(ep: Episode, table: int, row_no: int | None, row: Row,
+                expected: tuple[Decimal, ...] | None) -> Iterator[Issue]:
+    sources = [_d(row, n) for n in _OTHER_SOURCES]
+    other = sum((p for p in sources if p is not None), ZERO)
     reported_other = _d(row, "T_NGUONKHAC")
     if _far(reported_other, other, ep.context.money_tolerance):
         yield at(ep, "MONEY_LINE_OTHER_SOURCES", table, row_no, row, "T_NGUONKHAC")
-    bv, bh, muc = _d(row, "THANH_TIEN_BV"), _d(row, "THANH_TIEN_BH"), _d(row, "MUC_HUONG", HUNDRED)
-    if bv is None or bh is None or muc is None:
+    basis, muc = _basis(row, expected, ep.context.money_tolerance), _d(row, "MUC_HUONG", HUNDRED)
+    if basis is None or muc is None:
         return
     split = split_3176 if ep.profile == "3176" else split_4750
-    expected = split(bv, bh, muc, other if reported_other is None else reported_other)
-    for name, value in zip(_SPLIT, expected, strict=True):
+    parts = split(basis[0], basis[1], muc, other if reported_other is None else reported_other)
+    for name, value in zip(_SPLIT, parts, strict=True):
         if _far(_d(row, name), value, ep.context.money_tolerance):
             yield at(ep, "MONEY_LINE_SPLIT", table, row_no, row, name, profile=ep.profile)
 
@@ -92,9 +104,10 @@ def _line_sanity(ep: Episode, table: int, row_no: int | None, row: Row) -> Itera
 def check_lines(ep: Episode) -> Iterator[Issue]:
     for table in (2, 3):
         for row_no, row in ep.located(table):
+            expected = _expected_totals(table, row, ep.profile)
             yield from _line_sanity(ep, table, row_no, row)
-            yield from _line_totals(ep, table, row_no, row)
-            yield from _line_split(ep, table, row_no, row)
+            yield from _line_totals(ep, table, row_no, row, expected)
+            yield from _line_split(ep, table, row_no, row, expected)
 
 
 def _sum(rows: Iterable[Row], name: str) -> Decimal:
