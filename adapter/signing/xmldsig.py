@@ -18,7 +18,6 @@ from dataclasses import replace
 from datetime import datetime
 
 from cryptography import x509
-from cryptography.hazmat.primitives import serialization
 from lxml import etree
 from signxml.algorithms import CanonicalizationMethod, DigestAlgorithm, SignatureMethod
 from signxml.exceptions import InvalidInput, SignXMLException
@@ -220,7 +219,3 @@ def _one_line_certificates(signed: etree._Element) -> None:
     # default namespace when serialized), hence both names.
     for node in signed.iter("X509Certificate", f"{{{DS}}}X509Certificate"):
         node.text = "".join((node.text or "").split())
-
-
-def certificate_pem(cert: x509.Certificate) -> bytes:
-    return cert.public_bytes(serialization.Encoding.PEM)

@@ -208,3 +208,12 @@ def test_cdata_becomes_escaped_utf8_text_with_the_same_content(material: KeyMate
     assert etree.fromstring(signed).findtext("TEN") == "Bệnh viện Chợ Rẫy <A&B>"
     assert verify_xml(signed, at=NOW) == material.certificate
     assert verify_xml(signed, at=NOW) == material.certificate
+
+
+def test_verification_time_is_checked_against_the_certificate_validity(claim: bytes,
+                                                                       material: KeyMaterial) -> None:
+    signed = sign_xml(claim, material)
+    with pytest.raises(SignatureInvalid, match="does not verify"):
+        verify_xml(signed, at=NOW + timedelta(days=3 * 365))
+    with pytest.raises(SignatureInvalid, match="does not verify"):
+        verify_xml(signed, at=NOW - timedelta(days=30))
