@@ -8,16 +8,26 @@ import unicodedata
 from datetime import date, datetime
 from decimal import Decimal
 
+from adapter.catalogue import PROFILES, fields
+from adapter.mappers.format import kind_of
+from adapter.mappers.xsd import VAGUE_NUMERIC
 from adapter.model import Card, DrugLine, Encounter, Facility, Patient, ServiceLine
 from adapter.model_tables import TABLE_CLASSES
 
 FACILITY = Facility(ma_cskcb="79001", name="Bệnh viện Mẫu", head_practitioner="000123/HCM-GPHN")
+# Under 4750 the head signs with a 10-digit medical ID, under 3176 with the GPHN licence.
+FACILITY_4750 = dataclasses.replace(FACILITY, head_practitioner="7900012345")
 
 
-def patient() -> Patient:
+def facility(profile: str = "3176") -> Facility:
+    return FACILITY_4750 if profile == "4750" else FACILITY
+
+
+def patient(profile: str = "3176") -> Patient:
     return Patient(ma_bn="0012345", ho_ten="Nguyễn Văn A", ngay_sinh=datetime(1990, 3, 5),
                    gioi_tinh="1", so_cccd="079090001234", ma_quoctich="000", ma_dantoc="01",
-                   ma_nghe_nghiep="00000", dia_chi="12 Lê Lợi, Phường Bến Nghé, Quận 1, TP Hồ Chí Minh",
+                   ma_nghe_nghiep="00000" if profile == "4750" else "00",
+                   dia_chi="12 Lê Lợi, Phường Bến Nghé, Quận 1, TP Hồ Chí Minh",
                    matinh_cu_tru="79", mahuyen_cu_tru="760", maxa_cu_tru="26740")
 
 
@@ -57,10 +67,11 @@ def supply() -> ServiceLine:
                        ma_pttt="1")
 
 
-def outpatient() -> Encounter:
-    """An outpatient exam with two drugs and two services (spec §2.4, extended)."""
+def outpatient(profile: str = "3176") -> Encounter:
+    """An outpatient exam with two drugs, two services and a supply (spec §2.4, extended);
+    the occupation code has the profile's length (5 characters in 4750, 2 in 3176)."""
     return Encounter(
-        ma_lk="79001_2025_07_0012345_KB0001", ma_cskcb="79001", patient=patient(),
+        ma_lk="79001_2025_07_0012345_KB0001", ma_cskcb="79001", patient=patient(profile),
         ma_loai_kcb="01", ma_doituong_kcb="1.1",
         ngay_vao=datetime(2025, 7, 1, 8, 0), ngay_ra=datetime(2025, 7, 1, 9, 30),
         ngay_ttoan=datetime(2025, 7, 1, 9, 35),
@@ -81,37 +92,48 @@ def outpatient() -> Encounter:
     )
 
 
-def _sample(name: str, hint: object, index: int) -> object:
+def _sample(number: int, name: str, hint: object, index: int) -> object:
+    """A value of the attribute's type that fits its field in both profiles."""
+    specs = [f for p in PROFILES for f in fields(number, p) if f.base_name == name.upper()]
+    kinds = {kind_of(f.fmt, f"{p}") for f, p in zip(specs, PROFILES, strict=False)}
+    sizes = [f.size for f in specs if f.size is not None]
     text = str(hint)
     if "datetime" in text:
         return datetime(2025, 7, 1, 8, index % 60)
     if "date" in text:
         return date(2025, 7, 1 + index % 28)
     if "Decimal" in text:
-        return Decimal(index) + Decimal("0.5")
+        return Decimal(index) + Decimal("0.5") if kinds & {"dec2", "dec3"} else Decimal(index % 9 + 1)
     if "int" in text:
-        return index
-    return f"{name.upper()}-{index}"
+        return index % 9 + 1
+    if kinds & {"d8"}:
+        return "20250701"
+    if any(f.numeric and f.name not in VAGUE_NUMERIC for f in specs):
+        return str(index % 9 + 1)
+    return f"{name.upper()}-{index}"[: min(sizes, default=None)]
 
 
-def filled(cls: type) -> object:
-    """An instance of a ``model_tables`` class with every attribute set."""
+def filled(number: int) -> object:
+    """An instance of table ``number``'s ``model_tables`` class with every attribute set."""
+    cls = TABLE_CLASSES[number]
     hints = typing.get_type_hints(cls)
-    values = {f.name: _sample(f.name, hints[f.name], i + 1) for i, f in enumerate(dataclasses.fields(cls))}
+    values = {f.name: _sample(number, f.name, hints[f.name], i + 1)
+              for i, f in enumerate(dataclasses.fields(cls))}
     return cls(**values)
 
 
-def full() -> Encounter:
+def full(profile: str = "3176") -> Encounter:
     """Every table present, every attribute set (the field-coverage and XSD tests)."""
-    base = outpatient()
-    t = {n: filled(cls) for n, cls in TABLE_CLASSES.items()}
+    base = outpatient(profile)
+    t = {n: filled(n) for n in TABLE_CLASSES}
     return dataclasses.replace(
         base, ma_loai_kcb="03", ngay_vao_noi_tru=datetime(2025, 7, 1, 8, 30), ly_do_vnt="Sốt cao",
         ma_ly_do_vnt="01", ngay_mien_cct=date(2025, 1, 1), ma_khuvuc="K1", nam_nam_lien_tuc=date(2020, 1, 1),
         ma_benh_kt="J00;J01", ma_benh_yhct="U50.001", ma_pttt_qt="89.01", ma_noi_di="79002",
         ma_noi_den="79003", ma_tai_nan="1", giay_chuyen_tuyen="CT01", ghi_chu="Tái khám sau 5 ngày",
         nam_qt=2025, thang_qt=7, du_phong="170",
-        can_nang_con="3200", ngay_tai_kham="20250706", ma_ttdv="000777/HCM-GPHN",
+        can_nang_con="3200", ngay_tai_kham="20250706",
+        ma_ttdv="7900077777" if profile == "4750" else "000777/HCM-GPHN",
         patient=dataclasses.replace(base.patient, nhom_mau="O+", dien_thoai="0901234567"),
         drugs=(t[2], t[2]), services=(t[3],), lab_results=(t[4],), clinical_notes=(t[5],),
         hiv_care=(t[6],), discharge=t[7], summary=t[8], births=(t[9],), pregnancy_rest=t[10],

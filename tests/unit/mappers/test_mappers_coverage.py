@@ -8,7 +8,7 @@ from collections.abc import Iterator
 
 import pytest
 from lxml import etree
-from mapper_samples import FACILITY, full
+from mapper_samples import FACILITY, facility, full
 
 from adapter.catalogue import PRODUCED_TABLES, Profile, fields, table
 from adapter.mappers import TablePolicy, build_table, tables_for
@@ -29,7 +29,7 @@ def _rows(root: etree._Element, number: int) -> Iterator[etree._Element]:
 @pytest.mark.parametrize("profile", ["4750", "3176"])
 @pytest.mark.parametrize("number", PRODUCED_TABLES)
 def test_every_field_in_catalogue_order_and_filled(number: int, profile: Profile) -> None:
-    root = build_table(number, full(), profile, FACILITY)
+    root = build_table(number, full(profile), profile, facility(profile))
     expected = [f.name for f in fields(number, profile)]
     rows = list(_rows(root, number))
     assert rows, "no rows"

@@ -10,8 +10,9 @@ from datetime import date
 from pathlib import Path
 
 import pytest
-from mapper_samples import FACILITY, outpatient
+from mapper_samples import facility, outpatient
 
+from adapter.catalogue import Profile
 from adapter.mappers import TablePolicy, build_checkin, build_claim, table_document
 
 GOLDEN = Path(__file__).parents[2] / "golden" / "mappers"
@@ -28,16 +29,18 @@ def _check(name: str, produced: bytes) -> None:
 
 @pytest.mark.parametrize("profile", ["4750", "3176"])
 @pytest.mark.parametrize("number", [1, 2, 3])
-def test_table_matches_golden(number: int, profile: str) -> None:
-    _check(f"{profile}/XML{number}.xml", table_document(number, outpatient(), profile, FACILITY))  # type: ignore[arg-type]
+def test_table_matches_golden(number: int, profile: Profile) -> None:
+    produced = table_document(number, outpatient(profile), profile, facility(profile))
+    _check(f"{profile}/XML{number}.xml", produced)
 
 
 @pytest.mark.parametrize("profile", ["4750", "3176"])
-def test_envelope_matches_golden(profile: str) -> None:
-    claim = build_claim(outpatient(), FACILITY, profile, created_on=CREATED, policy=TablePolicy())  # type: ignore[arg-type]
+def test_envelope_matches_golden(profile: Profile) -> None:
+    claim = build_claim(outpatient(profile), facility(profile), profile, created_on=CREATED,
+                        policy=TablePolicy())
     _check(f"{profile}/envelope.xml", claim)
 
 
 @pytest.mark.parametrize("profile", ["4750", "3176"])
-def test_checkin_matches_golden(profile: str) -> None:
-    _check(f"{profile}/XML0.xml", build_checkin(outpatient(), profile))  # type: ignore[arg-type]
+def test_checkin_matches_golden(profile: Profile) -> None:
+    _check(f"{profile}/XML0.xml", build_checkin(outpatient(profile), profile))
