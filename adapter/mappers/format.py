@@ -145,8 +145,11 @@ def _auto(value: object, decimal_fn: Callable[[Decimal], str] = plain,
         if date_fn is not None:
             return date_fn(value)
         return stamp12(value) if isinstance(value, datetime) else stamp8(value)
+    if isinstance(value, float):
+        # The model carries Decimal; a float here would write binary noise or an exponent.
+        raise DataError("float value where the model carries Decimal", rule="FORMAT_FLOAT")
     if isinstance(value, int):
-        return str(value)
+        return str(int(value))
     return clean(str(value))
 
 
@@ -211,6 +214,7 @@ def writers(kind: str, free_text: bool) -> tuple[dict[type, Writer], Writer]:
     d: Writer = stamp12 if kind == "dt12" else stamp8
     dec: Writer = {"dec2": amount, "dec3": quantity}.get(kind, plain)
     text: Writer = cdata_text if free_text else escaped_text
-    table: dict[type, Writer] = {str: text, Decimal: dec, datetime: dt, date: d, int: str}
+    whole: Writer = (lambda v: dec(Decimal(v))) if kind in ("dec2", "dec3") else str
+    table: dict[type, Writer] = {str: text, Decimal: dec, datetime: dt, date: d, int: whole}
     fmt = formatter(kind)
     return table, lambda v: text(fmt(v))

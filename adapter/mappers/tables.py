@@ -32,23 +32,36 @@ def _element(f: FieldPlan, value: object) -> str:
     return f"{f.open}{text}{f.close}" if text else f.empty
 
 
+def _located(exc: DataError, f: FieldPlan) -> DataError:
+    return DataError(str(exc.args[0]), field=f.name, rule=exc.rule)
+
+
 def _mapping_row(p: TablePlan, values: Mapping[str, Any], out: list[str]) -> None:
     get = values.get
-    out.extend(_element(f, get(f.base)) for f in p.fields)
+    f = p.fields[0]
+    try:
+        for f in p.fields:
+            out.append(_element(f, get(f.base)))
+    except DataError as exc:
+        raise _located(exc, f) from exc
 
 
 def _object_row(p: TablePlan, obj: object, parent: Mapping[str, Any], out: list[str]) -> None:
     # The hot loop of the claim path: one attrgetter call per row, one dict lookup per value.
     append = out.append
-    for f, value in zip(p.values, p.read(obj), strict=True):
-        if value is None and f.inherit:
-            value = parent.get(f.base)
-        if value is None:
-            append(f.empty)
-            continue
-        write = f.write.get(type(value))
-        text = write(value) if write is not None else f.fallback(value)
-        append(f"{f.open}{text}{f.close}" if text else f.empty)
+    f = p.values[0]
+    try:
+        for f, value in zip(p.values, p.read(obj), strict=True):
+            if value is None and f.inherit:
+                value = parent.get(f.base)
+            if value is None:
+                append(f.empty)
+                continue
+            write = f.write.get(type(value))
+            text = write(value) if write is not None else f.fallback(value)
+            append(f"{f.open}{text}{f.close}" if text else f.empty)
+    except DataError as exc:
+        raise _located(exc, f) from exc
 
 
 def _detail(p: TablePlan, number: int, encounter: Encounter, parent: Mapping[str, Any]) -> str:
@@ -79,12 +92,16 @@ def table_text(number: int, encounter: Encounter, profile: Profile, facility: Fa
     if number not in PRODUCED_TABLES:
         raise DataError(f"table XML{number} is not produced", record=encounter.ma_lk, rule="TABLE_UNKNOWN")
     p = plan(number, profile)
-    if number == 0:
-        return _flat(p, checkin_values(encounter, inpatient=inpatient))
-    parent = xml1 if xml1 is not None else xml1_values(encounter, profile, facility)
-    if number == 1:
-        return _flat(p, parent)
-    return _detail(p, number, encounter, parent)
+    try:
+        if number == 0:
+            return _flat(p, checkin_values(encounter, inpatient=inpatient))
+        parent = xml1 if xml1 is not None else xml1_values(encounter, profile, facility)
+        if number == 1:
+            return _flat(p, parent)
+        return _detail(p, number, encounter, parent)
+    except DataError as exc:
+        raise DataError(f"XML{number}: {exc.args[0]}", record=encounter.ma_lk, field=exc.field,
+                        rule=exc.rule) from exc
 
 
 def table_document(number: int, encounter: Encounter, profile: Profile, facility: Facility | None = None,

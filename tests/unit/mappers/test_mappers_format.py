@@ -2,15 +2,18 @@
 
 from __future__ import annotations
 
+import dataclasses
 from datetime import date, datetime
 from decimal import Decimal
 
 import pytest
 from hypothesis import given
 from hypothesis import strategies as st
+from mapper_samples import FACILITY, outpatient
 
 from adapter.catalogue import field
 from adapter.errors import DataError
+from adapter.mappers import build_table, table_document
 from adapter.mappers.format import CENT, MILLI, _fixed, amount, format_value, kind_of, plain, quantity
 
 
@@ -93,3 +96,20 @@ def test_quantity_fast_path_equals_the_exact_path(value: Decimal) -> None:
 def test_stamps_match_strftime(moment: datetime) -> None:
     assert format_value(moment, "dt12") == moment.strftime("%Y%m%d%H%M")
     assert format_value(moment.date(), "d8") == moment.strftime("%Y%m%d")
+
+
+def test_a_float_is_refused_with_its_record_and_field() -> None:
+    enc = outpatient()
+    bad = dataclasses.replace(enc.drugs[0], don_gia=1500.5)  # type: ignore[arg-type]
+    with pytest.raises(DataError) as caught:
+        table_document(2, dataclasses.replace(enc, drugs=(bad,)), "3176", FACILITY)
+    error = caught.value
+    assert (error.record, error.field, error.rule) == (enc.ma_lk, "DON_GIA", "FORMAT_FLOAT")
+    assert "1500" not in str(caught.value)
+
+
+def test_an_integer_amount_still_gets_two_decimals() -> None:
+    enc = outpatient()
+    line = dataclasses.replace(enc.drugs[0], thanh_tien_bv=15000)  # type: ignore[arg-type]
+    row = build_table(2, dataclasses.replace(enc, drugs=(line,)), "3176", FACILITY)
+    assert row.findtext("DSACH_CHI_TIET_THUOC/CHI_TIET_THUOC/THANH_TIEN_BV") == "15000.00"
