@@ -123,13 +123,21 @@ _MESSAGES: Mapping[str, tuple[str, Severity, str, str]] = {
     "unknown": ("PRACTITIONER_NOT_REGISTERED", Severity.BLOCKING,
                 "Mã nhân viên y tế không có trong danh mục nhân lực (02/DM) của cơ sở",
                 "practitioner code is not in the facility's staff catalogue (02/DM)"),
-    "expired": ("PRACTITIONER_REGISTRATION_NOT_VALID", Severity.BLOCKING,
+    # Same rule code as "unknown" (as in adapter.validation's catalogue): for the gateway
+    # both are "not found in the staff catalogue"; the message tells them apart.
+    "expired": ("PRACTITIONER_NOT_REGISTERED", Severity.BLOCKING,
                 "Nhân viên y tế không còn/chưa đăng ký hành nghề tại cơ sở vào ngày y lệnh",
                 "practitioner's registration is not valid on the order date"),
     "outside_hours": ("PRACTITIONER_OUTSIDE_HOURS", Severity.WARNING,
                       "Thời điểm y lệnh ngoài thời gian đăng ký hành nghề",
                       "order time is outside the practitioner's registered hours"),
 }
+
+
+def used_codes(tables: Mapping[int, Sequence[Mapping[str, str]]]) -> set[str]:
+    """Every registered code a claim refers to (suffixes resolved), for the catalogue usage report."""
+    return {supervising_code(code) for ref in REFERENCES for row in tables.get(ref.table, ())
+            for code in split_list(row.get(ref.field))}
 
 
 def parse_claim_time(text: str | None) -> datetime | None:

@@ -168,6 +168,10 @@ class RegistryStore:
     def __init__(self, engine: Engine) -> None:
         self._engine = engine
 
+    @property
+    def engine(self) -> Engine:
+        return self._engine
+
     def create_tables(self) -> None:
         """For tests and the demo; production schemas come from the Alembic migration 0003."""
         metadata.create_all(self._engine, tables=list(all_tables()))
