@@ -3,7 +3,8 @@
 Public API::
 
     from adapter.mappers import (TablePolicy, build_checkin, build_claim, build_table,
-                                 profile_for, table_document, tables_for)
+                                 profile_for, table_document, tables_for, text_changes)
+    from adapter.mappers.schemas import load_schema, load_envelope_schema
 
 No I/O, no clock: the creation date of a claim is a parameter.
 """
@@ -13,9 +14,11 @@ from __future__ import annotations
 from adapter.mappers.envelope import build_checkin, build_claim, claim_files, envelope
 from adapter.mappers.policy import TablePolicy, profile_for, tables_for
 from adapter.mappers.tables import build_table, table_document
+from adapter.mappers.textscan import TextChange, text_changes
 
 __all__ = [
     "TablePolicy",
+    "TextChange",
     "build_checkin",
     "build_claim",
     "build_table",
@@ -24,4 +27,5 @@ __all__ = [
     "profile_for",
     "table_document",
     "tables_for",
+    "text_changes",
 ]
