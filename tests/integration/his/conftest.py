@@ -1,0 +1,70 @@
+"""Databases for the HIS reader tests: a temp SQLite file, or a fresh PostgreSQL/MariaDB database.
+
+Server databases are named ``adapter_t_his_<name>``, created for the test and dropped after.
+A missing server skips the test with the reason (the suite-wide hook turns that into a
+failure in CI).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from contextlib import contextmanager
+from pathlib import Path
+
+import pytest
+from sqlalchemy import create_engine, text
+from sqlalchemy.exc import OperationalError
+
+PG_ADMIN = "postgresql+psycopg://postgres@127.0.0.1:5432/postgres"
+MARIA_ADMIN = "mysql+pymysql://root@127.0.0.1:3306/mysql?charset=utf8mb4"
+
+
+@contextmanager
+def server_database(kind: str, name: str) -> Iterator[str]:
+    """A fresh database URL on the PostgreSQL or MariaDB test server."""
+    db = f"adapter_t_his_{name}"
+    admin_url = PG_ADMIN if kind == "postgres" else MARIA_ADMIN
+    admin = create_engine(admin_url, isolation_level="AUTOCOMMIT")
+    try:
+        with admin.connect() as conn:
+            _recreate(conn, kind, db)
+    except OperationalError as exc:
+        admin.dispose()
+        pytest.skip(f"{kind} server not reachable on 127.0.0.1 ({type(exc.orig).__name__})")
+    try:
+        if kind == "postgres":
+            yield f"postgresql+psycopg://postgres@127.0.0.1:5432/{db}"
+        else:
+            yield f"mysql+pymysql://root@127.0.0.1:3306/{db}?charset=utf8mb4"
+    finally:
+        with admin.connect() as conn:
+            if kind == "postgres":
+                conn.execute(text(f"SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE datname = '{db}'"))
+            conn.execute(text(f"DROP DATABASE IF EXISTS {db}"))
+        admin.dispose()
+
+
+def _recreate(conn, kind: str, db: str) -> None:  # type: ignore[no-untyped-def]
+    if kind == "postgres":
+        conn.execute(text(f"SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE datname = '{db}'"))
+        conn.execute(text(f"DROP DATABASE IF EXISTS {db}"))
+        conn.execute(text(f"CREATE DATABASE {db} ENCODING 'UTF8'"))
+    else:
+        conn.execute(text(f"DROP DATABASE IF EXISTS {db}"))
+        conn.execute(text(f"CREATE DATABASE {db} CHARACTER SET utf8mb4 COLLATE utf8mb4_unicode_ci"))
+
+
+@pytest.fixture(params=["sqlite", pytest.param("postgres", marks=pytest.mark.postgres),
+                        pytest.param("mariadb", marks=pytest.mark.mariadb)])
+def his_url(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[str]:
+    """An empty HIS database on each backend."""
+    if request.param == "sqlite":
+        yield str(tmp_path / "his.db")
+        return
+    with server_database(request.param, request.node.name.split("[")[0][-20:].lower()) as url:
+        yield url
+
+
+@pytest.fixture
+def sqlite_his(tmp_path: Path) -> str:
+    return str(tmp_path / "his.db")
