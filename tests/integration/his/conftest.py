@@ -12,7 +12,7 @@ from contextlib import contextmanager
 from pathlib import Path
 
 import pytest
-from sqlalchemy import create_engine, text
+from sqlalchemy import Connection, create_engine, text
 from sqlalchemy.exc import OperationalError
 
 PG_ADMIN = "postgresql+psycopg://postgres@127.0.0.1:5432/postgres"
@@ -38,19 +38,22 @@ def server_database(kind: str, name: str) -> Iterator[str]:
             yield f"mysql+pymysql://root@127.0.0.1:3306/{db}?charset=utf8mb4"
     finally:
         with admin.connect() as conn:
-            if kind == "postgres":
-                conn.execute(text(f"SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE datname = '{db}'"))
-            conn.execute(text(f"DROP DATABASE IF EXISTS {db}"))
+            _drop(conn, kind, db)
         admin.dispose()
 
 
-def _recreate(conn, kind: str, db: str) -> None:  # type: ignore[no-untyped-def]
+def _drop(conn: Connection, kind: str, db: str) -> None:
     if kind == "postgres":
-        conn.execute(text(f"SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE datname = '{db}'"))
-        conn.execute(text(f"DROP DATABASE IF EXISTS {db}"))
+        conn.execute(text("SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE datname = :db"),
+                     {"db": db})
+    conn.execute(text(f"DROP DATABASE IF EXISTS {db}"))
+
+
+def _recreate(conn: Connection, kind: str, db: str) -> None:
+    _drop(conn, kind, db)
+    if kind == "postgres":
         conn.execute(text(f"CREATE DATABASE {db} ENCODING 'UTF8'"))
     else:
-        conn.execute(text(f"DROP DATABASE IF EXISTS {db}"))
         conn.execute(text(f"CREATE DATABASE {db} CHARACTER SET utf8mb4 COLLATE utf8mb4_unicode_ci"))
 
 
