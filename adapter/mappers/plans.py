@@ -24,6 +24,11 @@ DECLARATION = '<?xml version="1.0" encoding="utf-8"?>\n'
 INHERITING_TABLES = frozenset({6, 7, 8, 9, 13, 14, 15})
 # Same name, different meaning per table: never copied from XML1.
 NOT_INHERITED = frozenset({"MA_LK", "STT", "DU_PHONG", "GHI_CHU", "PP_DIEU_TRI"})
+# Same name as in XML1 but another document's value: XML13 GIAY_CHUYEN_TUYEN is the letter
+# this facility issues (XML1's is the one the patient brought); an XML9 record is one
+# child, XML1 CAN_NANG_CON lists every newborn of the delivery.
+NOT_INHERITED_IN: dict[int, frozenset[str]] = {9: frozenset({"CAN_NANG_CON"}),
+                                               13: frozenset({"GIAY_CHUYEN_TUYEN"})}
 
 VALUE, LINK, SEQUENCE = 0, 1, 2     # field roles: model value, MA_LK, STT
 
@@ -89,6 +94,7 @@ def plan(number: int, profile: Profile) -> TablePlan:
     spec = table(number)
     inheriting = number in INHERITING_TABLES
     parent = xml1_names(profile)
+    parent = parent - NOT_INHERITED_IN.get(number, frozenset())
     out = tuple(_field(f, profile, inheriting and f.base_name in parent) for f in fields(number, profile))
     lead = [f.role for f in out[:2] if f.role != VALUE]
     if lead[:1] != [LINK] or any(f.role != VALUE for f in out[len(lead):]):

@@ -4,6 +4,7 @@ leaves no element empty."""
 
 from __future__ import annotations
 
+import dataclasses
 from collections.abc import Iterator
 
 import pytest
@@ -12,6 +13,8 @@ from mapper_samples import FACILITY, facility, full
 
 from adapter.catalogue import PRODUCED_TABLES, Profile, fields, table
 from adapter.mappers import TablePolicy, build_table, tables_for
+from adapter.model import BirthCertificate, Referral
+from adapter.model_tables import TABLE_CLASSES
 
 # The reception check-in names one first cost and no admission; nothing feeds its DU_PHONG.
 COST_PAIRS = ({"MA_DICH_VU", "TEN_DICH_VU"}, {"MA_THUOC", "TEN_THUOC"}, {"MA_VAT_TU", "TEN_VAT_TU"})
@@ -68,15 +71,12 @@ def test_ngay_hen_kl_is_12_characters_in_4750_and_8_in_3176() -> None:
 
 @pytest.mark.parametrize("number", [6, 7, 8, 9, 13, 14, 15])
 def test_administrative_fields_left_empty_take_the_xml1_value(number: int) -> None:
-    import dataclasses
-
-    from adapter.model_tables import TABLE_CLASSES
-
     enc = full()
     blank = TABLE_CLASSES[number]()
     attr = {6: "hiv_care", 7: "discharge", 8: "summary", 9: "births", 13: "referral", 14: "appointment",
             15: "tb_treatments"}[number]
-    enc = dataclasses.replace(enc, **{attr: (blank,) if isinstance(getattr(enc, attr), tuple) else blank})
+    held: object = (blank,) if isinstance(getattr(enc, attr), tuple) else blank
+    enc = dataclasses.replace(enc, **{attr: held})  # type: ignore[arg-type]
     xml1 = build_table(1, enc, "3176", FACILITY)
     row = next(_rows(build_table(number, enc, "3176", FACILITY), number))
     inherited = [c.tag for c in row if c.text and xml1.find(c.tag) is not None and c.tag not in ("MA_LK",)]
@@ -86,3 +86,12 @@ def test_administrative_fields_left_empty_take_the_xml1_value(number: int) -> No
     for tag in ("DU_PHONG", "GHI_CHU", "PP_DIEU_TRI"):
         if row.find(tag) is not None:
             assert row.findtext(tag) == "", tag
+
+
+def test_same_name_other_document_is_not_inherited() -> None:
+    enc = dataclasses.replace(full(), referral=Referral(), births=(BirthCertificate(),))
+    assert build_table(1, enc, "3176", FACILITY).findtext("GIAY_CHUYEN_TUYEN") == "CT01"
+    assert build_table(13, enc, "3176", FACILITY).findtext("GIAY_CHUYEN_TUYEN") == ""
+    assert build_table(1, enc, "3176", FACILITY).findtext("CAN_NANG_CON") == "3200"
+    child = build_table(9, enc, "3176", FACILITY).find("DSACH_GIAYCHUNGSINH/DU_LIEU_GIAY_CHUNG_SINH")
+    assert child is not None and child.findtext("CAN_NANG_CON") == ""
