@@ -18,7 +18,8 @@
         ├── GatewayUnavailable      5xx, maintenance, circuit open
         ├── AuthenticationError     token refused or expired (refresh, then retry)
         ├── OutcomeUnknown          sent, but the reply was lost: the item must be retried
-        └── SourceUnavailable       the HIS database cannot be reached right now
+        ├── SourceUnavailable       the HIS database cannot be reached right now
+        └── SignerUnavailable       the token/HSM is absent, locked or busy right now
 
 Retryability belongs to the type, never to a parsed message. Third-party errors are
 translated in one place per adapter with ``raise ... from exc``. Messages never
@@ -113,3 +114,7 @@ class OutcomeUnknown(RetryableError):
 
 class SourceUnavailable(RetryableError):
     """The HIS database cannot be reached right now."""
+
+
+class SignerUnavailable(RetryableError):
+    """The signing token or HSM cannot be reached right now (unplugged, locked, busy)."""

@@ -195,8 +195,14 @@ def _muc_huong(v: _Visit, benefit: Decimal, lines: list[DrugLine | ServiceLine])
     return Decimal(100) if total_bh < base_salary(v.ra) * Decimal("0.15") else benefit
 
 
+ZERO_AMOUNT = Decimal(0)
+
+
 def _priced(cls: type[_L], kw: dict[str, Any], muc: Decimal, profile: str) -> _L:
     # Built from keyword dicts: dataclasses.replace dominated the generator's profile.
+    # No other-source money in the demo: the four required T_NGUONKHAC_* amounts are explicit zeros.
+    kw = {"t_nguonkhac_nsnn": ZERO_AMOUNT, "t_nguonkhac_vtnn": ZERO_AMOUNT, "t_nguonkhac_vttn": ZERO_AMOUNT,
+          "t_nguonkhac_cl": ZERO_AMOUNT, **kw}
     a = line_amounts(cls(**kw, muc_huong=muc), profile)
     return cls(**kw, muc_huong=muc, thanh_tien_bv=a.thanh_tien_bv, thanh_tien_bh=a.thanh_tien_bh,
                t_nguonkhac=a.t_nguonkhac, t_bntt=a.t_bntt, t_bncct=a.t_bncct, t_bhtt=a.t_bhtt)
@@ -211,7 +217,9 @@ def _lab_results(rng: random.Random, priced: list[tuple[ServiceLine, cat.Service
                                  gia_tri=value, don_vi_do=nfc(unit), ngay_kq=line.ngay_kq,
                                  ma_bs_doc_kq=reader))
         if s.group in ("2", "3"):
-            out.append(LabResult(ma_dich_vu=line.ma_dich_vu,
+            # Imaging has no numeric indicator: the service itself is the "indicator" named.
+            out.append(LabResult(ma_dich_vu=line.ma_dich_vu, ma_chi_so=line.ma_dich_vu,
+                                 ten_chi_so=line.ten_dich_vu,
                                  mo_ta=nfc("Hình ảnh trong giới hạn bình thường."),
                                  ket_luan=nfc("Chưa phát hiện bất thường."), ngay_kq=line.ngay_kq,
                                  ma_bs_doc_kq=reader))

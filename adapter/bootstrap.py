@@ -1,0 +1,212 @@
+"""The one composition root: settings -> engines, stores, signer, gateway client, jobs.
+
+Nothing else in the package creates engines, HTTP clients, keys or schedulers. Tests
+and the demo pass doubles (a gateway, a clock) through ``bootstrap``'s arguments.
+"""
+
+from __future__ import annotations
+
+import logging
+import random
+import socket
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from datetime import date, timedelta
+from functools import cached_property
+from typing import Any
+
+from sqlalchemy import Engine
+
+from adapter.errors import ConfigError
+from adapter.model import Encounter, Facility
+from adapter.ports import Clock, Gateway, Signer, SystemClock
+from adapter.services import ClaimPreparer, Extraction, PollReport, Prepared, issues_as_dicts
+from adapter.settings import Settings
+
+log = logging.getLogger(__name__)
+
+
+def facility_of(settings: Settings, ma_cskcb: str | None = None) -> Facility:
+    """The facility an account describes (the first one when none is named)."""
+    if not settings.facilities:
+        raise ConfigError("no [[facilities]] configured")
+    account = settings.facilities[0] if ma_cskcb is None else settings.facility(ma_cskcb)
+    if account is None:
+        raise ConfigError(f"facility {ma_cskcb} is not configured")
+    return Facility(ma_cskcb=account.ma_cskcb, name=account.name or account.ma_cskcb)
+
+
+def _switch_date(settings: Settings, ma_cskcb: str) -> date:
+    account = settings.facility(ma_cskcb)
+    text = account.profile_switch_date if account is not None else "2025-01-01"
+    try:
+        return date.fromisoformat(text)
+    except ValueError as exc:
+        raise ConfigError(f"facility {ma_cskcb}: profile_switch_date must be YYYY-MM-DD") from exc
+
+
+def _profile_chooser(settings: Settings, ma_cskcb: str) -> Callable[[Encounter], str]:
+    from adapter.mappers.policy import profile_for
+
+    override = settings.validation.profile_override
+    switch = _switch_date(settings, ma_cskcb)
+    if override is not None:
+        return lambda _enc: override
+    return lambda enc: profile_for(enc, switch)
+
+
+def _validator(settings: Settings) -> Callable[[bytes, str], Any]:
+    from adapter.validation.context import context_factory
+    from adapter.validation.engine import validate_document
+
+    contexts = context_factory(settings.validation)
+
+    def validate(document: bytes, profile: str) -> Any:
+        return validate_document(document, profile, contexts).issues  # type: ignore[arg-type]
+
+    return validate
+
+
+def to_new_version(item: Prepared) -> Any:
+    """A prepared document as the outbox's ``NewVersion``."""
+    from adapter.outbox.values import NewVersion
+
+    return NewVersion(ma_cskcb=item.ma_cskcb, ma_lk=item.ma_lk, kind=item.kind, profile=item.profile,
+                      content_hash=item.content_hash, unsigned=item.unsigned, signed=item.signed,
+                      cert_fingerprint=item.cert_fingerprint, issues=issues_as_dicts(item.issues),
+                      blocking=item.blocking)
+
+
+@dataclass(kw_only=True)
+class App:
+    """Everything one running adapter holds. ``close()`` releases engines and clients."""
+
+    settings: Settings
+    clock: Clock = field(default_factory=SystemClock)
+    gateway_override: Gateway | None = None
+    base_url_override: str | None = None
+    _closers: list[Callable[[], None]] = field(default_factory=list)
+
+    # -- parts, created on first use so a command only pays for what it needs --------
+
+    @cached_property
+    def outbox(self) -> Any:
+        from adapter.outbox.open import open_store
+
+        store = open_store(self.settings)
+        self._closers.append(store.engine.dispose)
+        return store
+
+    @cached_property
+    def his_engine(self) -> Engine:
+        from adapter.his.engine import readonly_engine
+
+        url = self.settings.his.url
+        if url is None:
+            raise ConfigError("his.url is not configured (ADAPTER_HIS__URL)")
+        engine = readonly_engine(url.get_secret_value(),
+                                 statement_timeout_s=self.settings.his.statement_timeout_s)
+        self._closers.append(engine.dispose)
+        return engine
+
+    def his_source(self, ma_cskcb: str) -> Any:
+        from adapter.his.profile import SourceProfile
+        from adapter.his.reader import SqlHisSource
+
+        profile = SourceProfile.load(self.settings.his.profile_dir or self.settings.his.profile)
+        return SqlHisSource(self.his_engine, profile, ma_cskcb=ma_cskcb,
+                            batch_size=self.settings.his.batch_size)
+
+    @cached_property
+    def watermarks(self) -> Any:
+        from adapter.his.state import WatermarkStore
+
+        return WatermarkStore(self.outbox.engine)
+
+    def signer(self, ma_cskcb: str | None = None) -> Signer:
+        return self._signers(facility_of(self.settings, ma_cskcb).ma_cskcb)
+
+    def _signers(self, ma_cskcb: str) -> Signer:
+        cache: dict[str, Signer] = self.__dict__.setdefault("_signer_cache", {})
+        if ma_cskcb not in cache:
+            from adapter.signing.factory import build_signer
+
+            facility = facility_of(self.settings, ma_cskcb)
+            cache[ma_cskcb] = build_signer(self.settings.signing, workdir=self.settings.workdir,
+                                           ma_cskcb=ma_cskcb, facility_name=facility.name, clock=self.clock)
+        return cache[ma_cskcb]
+
+    @cached_property
+    def gateway(self) -> Gateway:
+        if self.gateway_override is not None:
+            return self.gateway_override
+        from adapter.transport.client import GatewayClient
+        from adapter.transport.tls import tls_verify
+
+        gw = self.settings.gateway
+        base_url = self.base_url_override or gw.resolved_base_url()
+        client = GatewayClient(gw, self.settings.facilities, base_url=base_url, clock=self.clock,
+                               verify=tls_verify(gw))
+        self._closers.append(client.close)
+        return client
+
+    # -- use cases --------------------------------------------------------------------
+
+    def preparer(self, ma_cskcb: str) -> ClaimPreparer:
+        from adapter.mappers.envelope import build_claim
+        from adapter.mappers.policy import TablePolicy
+
+        v = self.settings.validation
+        return ClaimPreparer(facility=facility_of(self.settings, ma_cskcb), signer=self._signers(ma_cskcb),
+                             validator=_validator(self.settings), build_claim=build_claim,
+                             choose_profile=_profile_chooser(self.settings, ma_cskcb),
+                             policy=TablePolicy(xml8=v.xml8_policy, hiv=v.hiv_policy), clock=self.clock)
+
+    def extraction(self, ma_cskcb: str) -> Extraction:
+        return Extraction(source=self.his_source(ma_cskcb), source_name=self.settings.his.profile,
+                          ma_cskcb=ma_cskcb, watermarks=self.watermarks, sink=self.outbox,
+                          preparer=self.preparer(ma_cskcb), to_version=to_new_version, clock=self.clock,
+                          batch_size=self.settings.his.batch_size)
+
+    def poll_his(self) -> PollReport:
+        """Extract, map, validate, sign and queue what finished since the watermark, for every facility."""
+        total = PollReport()
+        for account in self.settings.facilities:
+            report = self.extraction(account.ma_cskcb).poll()
+            for name in ("extracted", "queued", "needs_fix", "unchanged", "failed"):
+                setattr(total, name, getattr(total, name) + getattr(report, name))
+            total.ma_lks.extend(report.ma_lks)
+        return total
+
+    def worker(self, *, worker_id: str | None = None, rng: random.Random | None = None) -> Any:
+        from adapter.outbox.retry import RetryPolicy
+        from adapter.outbox.worker import Worker
+
+        o = self.settings.outbox
+        policy = RetryPolicy(max_attempts=o.max_attempts, base_delay=timedelta(seconds=o.base_delay_s),
+                             max_delay=timedelta(seconds=o.max_delay_s))
+        signer = self._signers(self.settings.facilities[0].ma_cskcb) if self.settings.facilities else None
+        return Worker(self.outbox, self.gateway, policy, clock=self.clock,
+                      worker_id=worker_id or f"{socket.gethostname()}:{id(self):x}",
+                      rng=rng or random.Random(), signer=signer, dry_run=self.settings.dry_run,
+                      lease_s=o.lease_s)
+
+    def drain(self, *, concurrency: int | None = None, limit: int | None = None) -> Any:
+        """Send every due item of the facilities whose sending is enabled."""
+        from adapter.outbox.open import sending_facilities
+
+        enabled = sending_facilities(self.settings)
+        return self.worker().drain(facilities=enabled, limit=limit,
+                                   concurrency=concurrency or self.settings.gateway.max_concurrency)
+
+    def close(self) -> None:
+        while self._closers:
+            closer = self._closers.pop()
+            closer()
+
+
+def bootstrap(settings: Settings, *, gateway: Gateway | None = None, clock: Clock | None = None,
+              base_url: str | None = None) -> App:
+    """Wire an ``App`` from settings. Parts are created lazily, on first use."""
+    return App(settings=settings, clock=clock or SystemClock(), gateway_override=gateway,
+               base_url_override=base_url)

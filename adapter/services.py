@@ -1,0 +1,204 @@
+"""Use cases. They depend on small ports and pure functions, never on concrete engines or clients.
+
+* ``ClaimPreparer`` turns one extracted encounter into the next outbox version:
+  map -> validate -> (blocking issues: needs-fix, unsigned) or sign + self-verify.
+* ``Extraction`` polls a HIS source from its watermark and enqueues every prepared
+  version in the SAME transaction that advances the watermark: a crash at any point
+  loses nothing and queues nothing twice.
+* ``CheckinPreparer`` does the same for XML0 check-ins.
+
+Logs carry MA_LK, rule codes and counts; never patient data.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import logging
+from collections.abc import Callable, Iterable, Sequence
+from dataclasses import dataclass, field
+from datetime import date
+from typing import Any, Protocol
+
+from adapter.errors import AdapterError
+from adapter.model import Encounter, Facility
+from adapter.ports import Clock, DocumentKind, Extracted, HisSource, Signer, Watermark
+from adapter.validation.issues import Issue, Severity
+
+log = logging.getLogger(__name__)
+
+Validator = Callable[[bytes, str], Sequence[Issue]]
+
+
+class VersionSink(Protocol):
+    """Where prepared versions go (the outbox store), in a transaction shared with the watermark."""
+
+    def transaction(self) -> Any: ...
+
+    def enqueue(self, new: Any, *, now: Any, conn: Any = None) -> Any: ...
+
+
+class WatermarkPort(Protocol):
+    def get(self, ma_cskcb: str, source: str) -> Watermark: ...
+
+    def advance(self, ma_cskcb: str, source: str, mark: Watermark, *, conn: Any) -> None: ...
+
+
+@dataclass(frozen=True, kw_only=True, slots=True)
+class Prepared:
+    """What the pipeline made of one encounter, ready for the outbox."""
+
+    ma_cskcb: str
+    ma_lk: str
+    kind: DocumentKind
+    profile: str
+    content_hash: str
+    unsigned: bytes
+    signed: bytes | None
+    cert_fingerprint: str | None
+    issues: tuple[Issue, ...]
+
+    @property
+    def blocking(self) -> bool:
+        return any(i.blocking for i in self.issues)
+
+
+def content_hash(document: bytes) -> str:
+    """SHA-256 of the unsigned document minus its creation date, so unchanged content hashes the same."""
+    return hashlib.sha256(_without_creation_date(document)).hexdigest()
+
+
+def _without_creation_date(document: bytes) -> bytes:
+    start = document.find(b"<NGAYLAP>")
+    if start < 0:
+        return document
+    end = document.find(b"</NGAYLAP>", start)
+    return document[:start] + document[end:] if end > 0 else document
+
+
+def extraction_issues(extracted: Extracted) -> tuple[Issue, ...]:
+    """HIS row errors as blocking issues, located by record and field."""
+    return tuple(
+        Issue(rule=e.rule or "HIS_ROW_INVALID", severity=Severity.BLOCKING, table="HIS", field=e.field,
+              ma_lk=extracted.ma_lk, message_vi="Dữ liệu HIS không hợp lệ", message_en=str(e))
+        for e in extracted.errors)
+
+
+@dataclass(kw_only=True)
+class ClaimPreparer:
+    """map -> validate -> sign for claim envelopes (GIAMDINHHS)."""
+
+    facility: Facility
+    signer: Signer
+    validator: Validator
+    build_claim: Callable[..., bytes]
+    choose_profile: Callable[[Encounter], str]
+    policy: Any
+    clock: Clock
+
+    def prepare(self, extracted: Extracted) -> Prepared:
+        if extracted.encounter is None:
+            return self._held(extracted)
+        enc = extracted.encounter
+        profile = self.choose_profile(enc)
+        today = self.clock.now().date()
+        unsigned = self.build_claim(enc, self.facility, profile, created_on=today, policy=self.policy)
+        issues = tuple(self.validator(unsigned, profile))
+        blocking = any(i.blocking for i in issues)
+        signed = None if blocking else self.signer.sign(unsigned)
+        return Prepared(ma_cskcb=enc.ma_cskcb, ma_lk=enc.ma_lk, kind=DocumentKind.CLAIM, profile=profile,
+                        content_hash=content_hash(unsigned), unsigned=unsigned, signed=signed,
+                        cert_fingerprint=None if signed is None else self.signer.certificate_fingerprint,
+                        issues=issues)
+
+    def _held(self, extracted: Extracted) -> Prepared:
+        issues = extraction_issues(extracted)
+        marker = "|".join(f"{i.rule}:{i.field}" for i in issues).encode()
+        return Prepared(ma_cskcb=extracted.ma_cskcb, ma_lk=extracted.ma_lk, kind=DocumentKind.CLAIM,
+                        profile="", content_hash=hashlib.sha256(marker).hexdigest(), unsigned=b"",
+                        signed=None, cert_fingerprint=None, issues=issues)
+
+
+@dataclass(kw_only=True)
+class PollReport:
+    """Counts of one poll of a HIS source."""
+
+    extracted: int = 0
+    queued: int = 0
+    needs_fix: int = 0
+    unchanged: int = 0
+    failed: int = 0
+    ma_lks: list[str] = field(default_factory=list)
+
+
+@dataclass(kw_only=True)
+class Extraction:
+    """Polls one HIS source for one facility and enqueues what it prepares, transactionally."""
+
+    source: HisSource
+    source_name: str
+    ma_cskcb: str
+    watermarks: WatermarkPort
+    sink: VersionSink
+    preparer: ClaimPreparer
+    to_version: Callable[[Prepared], Any]
+    clock: Clock
+    batch_size: int = 200
+
+    def poll(self, *, max_batches: int | None = None) -> PollReport:
+        report = PollReport()
+        batches = 0
+        while max_batches is None or batches < max_batches:
+            mark = self.watermarks.get(self.ma_cskcb, self.source_name)
+            batch = list(self.source.finished_since(mark, limit=self.batch_size))
+            if not batch:
+                break
+            self._commit_batch(batch, report)
+            batches += 1
+        return report
+
+    def _commit_batch(self, batch: Sequence[tuple[Extracted, Watermark]], report: PollReport) -> None:
+        prepared = [self._prepare(extracted, report) for extracted, _ in batch]
+        now = self.clock.now()
+        with self.sink.transaction() as conn:
+            for item in prepared:
+                if item is not None:
+                    self._enqueue(item, now, conn, report)
+            self.watermarks.advance(self.ma_cskcb, self.source_name, batch[-1][1], conn=conn)
+
+    def _prepare(self, extracted: Extracted, report: PollReport) -> Prepared | None:
+        report.extracted += 1
+        try:
+            return self.preparer.prepare(extracted)
+        except AdapterError as exc:
+            # A signing or mapping failure for one encounter must not block the batch:
+            # it is held as needs-fix with the reason (no patient data in the message).
+            report.failed += 1
+            log.warning("prepare failed ma_lk=%s error=%s", extracted.ma_lk, type(exc).__name__)
+            issue = Issue(rule="PREPARE_FAILED", severity=Severity.BLOCKING, table="ENVELOPE",
+                          ma_lk=extracted.ma_lk, message_vi="Không lập hoặc ký được hồ sơ",
+                          message_en=f"{type(exc).__name__}: {exc}")
+            return Prepared(ma_cskcb=extracted.ma_cskcb, ma_lk=extracted.ma_lk, kind=DocumentKind.CLAIM,
+                            profile="", content_hash=hashlib.sha256(str(exc).encode()).hexdigest(),
+                            unsigned=b"", signed=None, cert_fingerprint=None, issues=(issue,))
+
+    def _enqueue(self, item: Prepared, now: Any, conn: Any, report: PollReport) -> None:
+        result = self.sink.enqueue(self.to_version(item), now=now, conn=conn)
+        if not getattr(result, "created", True):
+            report.unchanged += 1
+        elif item.blocking:
+            report.needs_fix += 1
+            log.info("needs fix ma_lk=%s rules=%s", item.ma_lk,
+                     ",".join(sorted({i.rule for i in item.issues if i.blocking})))
+        else:
+            report.queued += 1
+            report.ma_lks.append(item.ma_lk)
+
+
+def first_cost_day(encounter: Encounter) -> date | None:
+    """The day of the first cost line (check-in trigger), or None without cost lines."""
+    days = [line.ngay_yl for line in encounter.cost_lines() if line.ngay_yl is not None]
+    return min(days).date() if days else None
+
+
+def issues_as_dicts(issues: Iterable[Issue]) -> tuple[dict[str, Any], ...]:
+    return tuple(i.as_dict() for i in issues)
