@@ -7,6 +7,7 @@ import typing
 import unicodedata
 from datetime import date, datetime
 from decimal import Decimal
+from typing import Any
 
 from adapter.catalogue import PROFILES, fields
 from adapter.mappers.format import kind_of
@@ -113,7 +114,7 @@ def _sample(number: int, name: str, hint: object, index: int) -> object:
     return f"{name.upper()}-{index}"[: min(sizes, default=None)]
 
 
-def filled(number: int) -> object:
+def filled(number: int) -> Any:
     """An instance of table ``number``'s ``model_tables`` class with every attribute set."""
     cls = TABLE_CLASSES[number]
     hints = typing.get_type_hints(cls)
