@@ -27,6 +27,7 @@ _DECL = b'<?xml version="1.0" encoding="utf-8"?>\n'
 
 @dataclass(frozen=True, kw_only=True, slots=True)
 class DemoKey:
+    private_key: rsa.RSAPrivateKey = field(repr=False)   # loaded once: PEM loading re-checks the key (slow)
     key_pem: bytes = field(repr=False)
     cert_pem: bytes
 
@@ -41,7 +42,7 @@ def demo_key(common_name: str = "Benh vien mo phong 79001", days: int = 30) -> D
             .not_valid_after(now + dt.timedelta(days=days)).sign(key, hashes.SHA256()))
     key_pem = key.private_bytes(serialization.Encoding.PEM, serialization.PrivateFormat.PKCS8,
                                 serialization.NoEncryption())
-    return DemoKey(key_pem=key_pem, cert_pem=cert.public_bytes(serialization.Encoding.PEM))
+    return DemoKey(private_key=key, key_pem=key_pem, cert_pem=cert.public_bytes(serialization.Encoding.PEM))
 
 
 def sign(document: bytes, key: DemoKey) -> bytes:
@@ -52,7 +53,7 @@ def sign(document: bytes, key: DemoKey) -> bytes:
     signer = XMLSigner(method=SignatureConstructionMethod.enveloped, signature_algorithm="rsa-sha256",
                        digest_algorithm="sha256", c14n_algorithm=C14N_10)
     signer.namespaces = cast(dict[str, str], {None: DSIG_NS})   # unprefixed, as .NET signs
-    signed = signer.sign(root, key=key.key_pem, cert=key.cert_pem.decode("ascii"))
+    signed = signer.sign(root, key=key.private_key, cert=key.cert_pem.decode("ascii"))
     return _DECL + bytes(etree.tostring(signed, encoding="utf-8"))
 
 

@@ -62,6 +62,9 @@ class SimulatorServer:
     def start(self) -> SimulatorServer:
         logging.getLogger("uvicorn.error").addFilter(_QuietDrops())
         self._sock = socket.create_server((self.config.host, self.config.port))
+        # asyncio only sets TCP_NODELAY on sockets whose proto is IPPROTO_TCP (create_server gives 0);
+        # without it every reply waits ~40 ms for a delayed ACK. Accepted sockets inherit the option.
+        self._sock.setsockopt(socket.IPPROTO_TCP, socket.TCP_NODELAY, 1)
         self._server = uvicorn.Server(self._uvicorn_config())
         self._thread = threading.Thread(target=self._server.run, kwargs={"sockets": [self._sock]},
                                         name="bhxh-simulator", daemon=True)
