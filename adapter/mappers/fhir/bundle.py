@@ -10,6 +10,7 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Any
 
+from adapter.errors import DataError
 from adapter.mappers.fhir import admin, clinical, codes, hiv, summary, visit
 from adapter.mappers.fhir.context import Ctx, IdFactory, Json, codeable, narrative, prune, ref, uuid5_ids
 from adapter.mappers.fhir.policy import FhirPolicy
@@ -27,6 +28,9 @@ EPISODE_SUMMARY = {"system": codes.LOINC, "code": "34133-9", "display": "Summary
 def build_bundle(encounter: Encounter, facility: Facility, *, policy: FhirPolicy,
                  generated_at: datetime, ids: IdFactory = uuid5_ids) -> dict[str, Any]:
     """The document Bundle of one encounter. Same inputs, same bundle (ids are uuid5-derived)."""
+    if encounter.ma_cskcb != facility.ma_cskcb:
+        raise DataError("encounter belongs to another facility", record=encounter.ma_lk, field="MA_CSKCB",
+                        rule="FHIR-FACILITY")
     sensitive = hiv.has_hiv_data(encounter, policy)
     ctx = Ctx(encounter=encounter, facility=facility, policy=policy, ids=ids,
               staff={p.code: p for p in encounter.practitioners},

@@ -43,16 +43,24 @@ class Ctx:
     staff: dict[str, Practitioner] = field(default_factory=dict)
     # Set when HIV data is hidden and the encounter has some: free text might name it.
     withhold_text: bool = False
+    # Ids of this build, memoised: every reference to a resource would otherwise rehash its name.
+    _ids: dict[str, str] = field(default_factory=dict)
 
     @property
     def ma_lk(self) -> str:
         return self.encounter.ma_lk
 
     def new_id(self, kind: str, index: int | str = 0) -> str:
-        return self.ids(f"{self.facility.ma_cskcb}/{self.ma_lk}/{kind}/{index}")
+        return self._id(f"{self.facility.ma_cskcb}/{self.ma_lk}/{kind}/{index}")
 
     def shared_id(self, kind: str, key: str) -> str:
-        return self.ids(f"{self.facility.ma_cskcb}/{kind}/{key}")
+        return self._id(f"{self.facility.ma_cskcb}/{kind}/{key}")
+
+    def _id(self, name: str) -> str:
+        known = self._ids.get(name)
+        if known is None:
+            known = self._ids[name] = self.ids(name)
+        return known
 
     def dt(self, value: datetime | None) -> str | None:
         """A naive local time as a FHIR dateTime with the facility's UTC offset."""

@@ -14,8 +14,8 @@ from __future__ import annotations
 
 import re
 import unicodedata
-from collections.abc import Iterable
 from dataclasses import dataclass, fields
+from functools import lru_cache
 from typing import Any
 
 from adapter.model import DrugLine, LabResult
@@ -121,7 +121,13 @@ def fold(text: str) -> str:
     return "".join(c for c in decomposed if not unicodedata.combining(c)).lower()
 
 
-def _mentions(words: Iterable[str], *texts: str | None) -> bool:
-    # A word start, not any substring: "hiv" must not match inside an unrelated word.
+def _mentions(words: tuple[str, ...], *texts: str | None) -> bool:
     folded = " ".join(fold(t) for t in texts if t)
-    return any(re.search(rf"(?<![a-z0-9]){re.escape(fold(w))}", folded) for w in words)
+    return bool(folded) and _pattern(words).search(folded) is not None
+
+
+@lru_cache(maxsize=32)
+def _pattern(words: tuple[str, ...]) -> re.Pattern[str]:
+    # A word start, not any substring: "hiv" must not match inside an unrelated word.
+    alternatives = "|".join(re.escape(fold(w)) for w in words if w.strip()) or "(?!)"
+    return re.compile(rf"(?<![a-z0-9])(?:{alternatives})")

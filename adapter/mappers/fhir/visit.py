@@ -51,9 +51,8 @@ def conditions(ctx: Ctx) -> list[Json]:
     """Main diagnosis first (rank 1), then MA_BENH_KT in order; HIV codes only if allowed."""
     e = ctx.encounter
     main = ctx.icd(e.ma_benh_chinh)[:1]
-    secondary = [c for c in ctx.icd(e.ma_benh_kt) if c not in main]
-    out = [_condition(ctx, i, code, main=(i == 0 and bool(main))) for i, code in enumerate(main + secondary)]
-    return out
+    secondary = [c for c in dict.fromkeys(ctx.icd(e.ma_benh_kt)) if c not in main]
+    return [_condition(ctx, i, code, main=(i == 0 and bool(main))) for i, code in enumerate(main + secondary)]
 
 
 def _condition(ctx: Ctx, index: int, code: str, *, main: bool) -> Json:

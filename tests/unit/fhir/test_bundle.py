@@ -11,6 +11,7 @@ from typing import Any
 import pytest
 from fhir_fixtures import GENERATED_AT, resources
 
+from adapter.errors import DataError
 from adapter.mappers.fhir import FhirPolicy, build_bundle, to_transaction, validate_bundle
 from adapter.mappers.fhir.codes import ENCOUNTER_CLASS
 from adapter.model import Encounter, Facility, Patient
@@ -146,6 +147,22 @@ def test_the_transaction_puts_every_resource_by_id(bundle: dict[str, Any]) -> No
     assert tx["type"] == "transaction"
     first = tx["entry"][1]
     assert first["request"] == {"method": "PUT", "url": f"Patient/{first['resource']['id']}"}
+
+
+def test_repeated_secondary_codes_give_one_condition_each(encounter: Encounter, facility: Facility) -> None:
+    out = build_bundle(replace(encounter, ma_benh_kt="I10;K35.8;I10;E11.9"), facility, policy=FhirPolicy(),
+                       generated_at=GENERATED_AT)
+    codes = [c["code"]["coding"][0]["code"] for c in resources(out, "Condition")]
+    assert codes == ["K35.8", "I10", "E11.9"]
+    ranks = [d["rank"] for d in resources(out, "Encounter")[0]["diagnosis"]]
+    assert ranks == [1, 2, 3]
+
+
+def test_an_encounter_of_another_facility_is_refused(encounter: Encounter, facility: Facility) -> None:
+    with pytest.raises(DataError) as caught:
+        build_bundle(encounter, replace(facility, ma_cskcb="01001"), policy=FhirPolicy(),
+                     generated_at=GENERATED_AT)
+    assert caught.value.rule == "FHIR-FACILITY" and caught.value.record == "LK0001"
 
 
 def test_narrative_text_is_escaped(encounter: Encounter, facility: Facility) -> None:
