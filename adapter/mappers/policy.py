@@ -52,3 +52,8 @@ def tables_for(encounter: Encounter, policy: TablePolicy) -> tuple[int, ...]:
 def profile_for(encounter: Encounter, switch_date: date) -> Profile:
     """``4750`` for episodes that ended before the switch date, ``3176`` from it on."""
     return "4750" if encounter.ngay_ra.date() < switch_date else "3176"
+
+
+def needs_checkin(encounter: Encounter) -> bool:
+    """Whether a check-in (XML0) is due: not for emergencies (MA_DOITUONG_KCB "2", QĐ 4750 Art. 2)."""
+    return encounter.ma_doituong_kcb.strip() != "2"

@@ -11,6 +11,7 @@ from lxml import etree
 from mapper_samples import FACILITY, full, outpatient
 
 from adapter.mappers import TablePolicy, build_table, profile_for, tables_for
+from adapter.mappers.policy import needs_checkin
 from adapter.model import Card, Facility, HivCare, RecordSummary
 
 SHEET, ALWAYS = TablePolicy(), TablePolicy(xml8="always")
@@ -114,3 +115,8 @@ def test_text_that_breaks_xml_survives_in_every_kind_of_field() -> None:
     root = etree.fromstring(doc)
     assert root.findtext("CHAN_DOAN_RV") == "A <b> & c ]]> d  \"e\""     # CDATA field, control char removed
     assert root.findtext("MA_BENH_KT") == "A <b> & c ]]> d  \"e\""       # escaped field
+
+
+def test_emergencies_need_no_checkin() -> None:
+    assert needs_checkin(outpatient())
+    assert not needs_checkin(dataclasses.replace(outpatient(), ma_doituong_kcb="2"))
