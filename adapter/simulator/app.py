@@ -250,7 +250,10 @@ async def _form(request: Request) -> dict[str, str] | None:
     if ctype != "application/x-www-form-urlencoded":
         return None
     body = (await request.body()).decode("utf-8", errors="replace")
-    return dict(parse_qsl(body, keep_blank_values=True, max_num_fields=50))
+    try:
+        return dict(parse_qsl(body, keep_blank_values=True, max_num_fields=50))
+    except ValueError:          # too many fields: not a gateway form
+        return None
 
 
 async def _lookup_body(request: Request) -> dict[str, str]:

@@ -36,15 +36,30 @@ class Faults:
         unknown = set(changes) - names
         if unknown:
             raise ConfigError(f"unknown fault settings: {sorted(unknown)}")
-        values = dict(changes)
-        if "maintenance_windows" in values:
-            values["maintenance_windows"] = parse_windows(values["maintenance_windows"])
+        values = {name: _coerce(type(getattr(self, name)), value) for name, value in changes.items()}
         return dataclasses.replace(self, **values)
 
     def as_dict(self) -> dict[str, Any]:
         data = dataclasses.asdict(self)
         data["maintenance_windows"] = [f"{a:%H:%M}-{b:%H:%M}" for a, b in self.maintenance_windows]
         return data
+
+
+def _coerce(kind: type, value: Any) -> Any:
+    """Admin JSON to the knob's type; a wrong type is a usage error, not a later crash."""
+    try:
+        if kind is tuple:
+            return parse_windows(value)
+        if kind is bool:
+            if not isinstance(value, bool):
+                raise TypeError(value)
+            return value
+        number = kind(value)
+    except (TypeError, ValueError) as exc:
+        raise ConfigError(f"bad fault setting value {value!r}") from exc
+    if number < 0:
+        raise ConfigError("fault settings cannot be negative")
+    return number
 
 
 def parse_windows(value: Any) -> tuple[tuple[time, time], ...]:

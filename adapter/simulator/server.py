@@ -61,7 +61,10 @@ class SimulatorServer:
 
     def start(self) -> SimulatorServer:
         logging.getLogger("uvicorn.error").addFilter(_QuietDrops())
-        self._sock = socket.create_server((self.config.host, self.config.port))
+        try:
+            self._sock = socket.create_server((self.config.host, self.config.port))
+        except OSError as exc:
+            raise ConfigError(f"cannot listen on {self.config.host}:{self.config.port}") from exc
         # asyncio only sets TCP_NODELAY on sockets whose proto is IPPROTO_TCP (create_server gives 0);
         # without it every reply waits ~40 ms for a delayed ACK. Accepted sockets inherit the option.
         self._sock.setsockopt(socket.IPPROTO_TCP, socket.TCP_NODELAY, 1)

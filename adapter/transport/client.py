@@ -101,6 +101,7 @@ class GatewayClient:
     def submit(self, submission: Submission) -> GatewayReply:
         """Send one signed document; the reply when accepted, else an adapter error."""
         account = self._account(submission.ma_cskcb)
+        self._check_enabled(account)
         endpoint = endpoint_for(submission.kind, submission.profile)
         form = {"username": account.account.username, endpoint.type_field: endpoint.type_value,
                 "maTinh": ma_tinh(submission.ma_cskcb), "maCSKCB": submission.ma_cskcb,
@@ -150,10 +151,12 @@ class GatewayClient:
                   "username": account.account.username, "password": account.password_md5.get_secret_value()}
         response = self._send("POST", CARD_LOOKUP_PATH, idempotent=True, params=params, json=query.body())
         data = parse_body(response.content)
-        if response.status_code >= 500 or data is None:
+        if response.status_code == 401:
+            raise AuthenticationError("card lookup: token refused (HTTP 401)")
+        if response.status_code >= 400 or data is None:
             raise GatewayUnavailable(f"card lookup failed (HTTP {response.status_code})")
         result = parse_card_reply(data)
-        if result.code.status is CardStatus.AUTHENTICATION or response.status_code == 401:
+        if result.code.status is CardStatus.AUTHENTICATION:
             raise AuthenticationError("card lookup: token refused")
         if result.code.status is CardStatus.UNAVAILABLE:
             raise GatewayUnavailable(f"card lookup: gateway error code {result.code.code}")
@@ -178,11 +181,12 @@ class GatewayClient:
 
     def _with_token(self, account: _Account, call: Callable[[Token], T]) -> T:
         """Run ``call(token)``; on an authentication failure refresh the token once and run it again."""
+        token = self._token(account)
         try:
-            return call(self._token(account))
+            return call(token)
         except AuthenticationError:
             log.info("token refused, refreshing once ma_cskcb=%s", account.account.ma_cskcb)
-            self._drop_token(account)
+            self._drop_token(account, token)
             return call(self._token(account))
 
     def _token(self, account: _Account) -> Token:
@@ -192,9 +196,11 @@ class GatewayClient:
                 account.token = self._take_token(account)
             return account.token
 
-    def _drop_token(self, account: _Account) -> None:
+    def _drop_token(self, account: _Account, failed: Token) -> None:
+        """Forget the refused token, unless another thread already replaced it (one login, not N)."""
         with account.lock:
-            account.token = None
+            if account.token is failed:
+                account.token = None
 
     def _take_token(self, account: _Account) -> Token:
         form = {"username": account.account.username, "password": account.password_md5.get_secret_value()}
@@ -217,6 +223,12 @@ class GatewayClient:
             return self._accounts[ma_cskcb]
         except KeyError:
             raise ConfigError(f"no gateway account configured for facility {ma_cskcb}") from None
+
+    def _check_enabled(self, account: _Account) -> None:
+        """Nothing goes to a real gateway unless the facility's sending is switched on."""
+        if self._settings.environment != "simulator" and not account.account.sending_enabled:
+            raise ConfigError(f"sending to the {self._settings.environment} gateway is not enabled "
+                              f"for facility {account.account.ma_cskcb} (sending_enabled=false)")
 
     @contextmanager
     def _guarded(self, account: _Account) -> Iterator[None]:

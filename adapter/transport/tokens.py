@@ -37,7 +37,11 @@ def parse_token(data: Mapping[str, Any], *, now: datetime, default_lifetime: tim
     access, id_token = key.get("access_token"), key.get("id_token")
     if not isinstance(access, str) or not isinstance(id_token, str) or not access:
         raise AuthenticationError("token reply without access_token/id_token")
-    expires = parse_expiry(key.get("expires_in"), now=now) or now + default_lifetime
+    expires = parse_expiry(key.get("expires_in"), now=now)
+    if expires is None or expires <= now:
+        # missing, or already past by our clock (skew, or local time sent without offset): trust the
+        # default lifetime; a refused token is refreshed once on the 401 anyway
+        expires = now + default_lifetime
     return Token(username=str(key.get("username", "")), access_token=access, id_token=id_token,
                  expires_at=expires)
 

@@ -203,3 +203,10 @@ def test_card_lookup_over_http(api: httpx.Client) -> None:
     assert api.post("/api/egw/KQNhanLichSuKCB2024", params=auth, data=query).json()["maKetQua"] == "000"
     wrong = auth | {"password": md5u("nope")}
     assert api.post("/api/egw/KQNhanLichSuKCB2024", params=wrong, json=query).json()["maKetQua"] == "401"
+
+
+@pytest.mark.parametrize("change", [{"error_rate": "lots"}, {"maintenance": "yes"}, {"timeout_s": -1},
+                                    {"maintenance_windows": ["25:00-26:00"]}])
+def test_fault_values_are_type_checked(api: httpx.Client, change: dict[str, object]) -> None:
+    assert api.post("/admin/faults", json=change).status_code == 400
+    assert api.get("/admin/report").json()["faults_now"]["error_rate"] == 0.0

@@ -276,3 +276,42 @@ def test_password_file_is_read_and_masked(tmp_path: Path, gateway: ScriptedGatew
 
     assert gateway.form(0)["password"] == PASSWORD_MD5
     assert PASSWORD_MD5 not in repr(account.password_md5())
+
+
+def test_real_gateway_needs_sending_enabled(make_client: ClientFactory, gateway: ScriptedGateway) -> None:
+    with pytest.raises(ConfigError, match="not enabled"):
+        make_client(environment="production").submit(claim())
+    assert gateway.requests == []                            # refused before any network call
+
+
+def test_real_gateway_with_sending_enabled(gateway: ScriptedGateway) -> None:
+    enabled = FacilityAccount(ma_cskcb="79001", username="79001_BV", password=PASSWORD, sending_enabled=True)
+    with GatewayClient(GatewaySettings(environment="test"), [enabled], base_url="https://gw.test",
+                       transport=httpx.MockTransport(gateway)) as client:
+        assert client.submit(claim()).code == "200"
+
+
+def test_concurrent_token_refusals_cause_one_login(account: FacilityAccount, clock: MutableClock) -> None:
+    logins = 0
+    lock = threading.Lock()
+
+    def handler(request: httpx.Request) -> httpx.Response:
+        nonlocal logins
+        if request.url.path == "/api/token/take":
+            with lock:
+                logins += 1
+                return ok_token(logins)
+        time.sleep(0.02)
+        fresh = request.headers["accessToken"] != "access-1"
+        return accepted() if fresh else coded("401")
+
+    with GatewayClient(GatewaySettings(), [account], base_url="https://gw.test",
+                       transport=httpx.MockTransport(handler), clock=clock) as client:
+        client._token(client._accounts["79001"])            # everyone starts with token 1
+        threads = [threading.Thread(target=client.submit, args=(claim(),)) for _ in range(4)]
+        for t in threads:
+            t.start()
+        for t in threads:
+            t.join()
+
+    assert logins == 2

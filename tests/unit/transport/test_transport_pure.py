@@ -98,6 +98,10 @@ def test_parse_token_defaults_lifetime_and_refuses_non_200() -> None:
     assert token.fresh(NOW, timedelta(seconds=60)) and not token.fresh(NOW + timedelta(minutes=59, seconds=1),
                                                                        timedelta(seconds=60))
     assert "SECRET" not in repr(token)
+    stale = parse_token({"maKetQua": "200", "APIKey": {"access_token": "a", "id_token": "i",
+                                                       "expires_in": "2020-01-01T00:00:00Z"}},
+                        now=NOW, default_lifetime=timedelta(minutes=60))
+    assert stale.expires_at == NOW + timedelta(minutes=60)
     with pytest.raises(AuthenticationError):
         parse_token({"maKetQua": "401"}, now=NOW, default_lifetime=timedelta(minutes=1))
     with pytest.raises(AuthenticationError):
