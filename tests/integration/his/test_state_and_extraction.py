@@ -124,7 +124,8 @@ def test_a_late_line_is_a_new_version_and_a_rerun_sends_nothing(
     w = writable_engine(path)
     with w.begin() as conn:
         conn.execute(text("INSERT INTO his_drug_line (ma_lk, stt, ma_thuoc, so_luong, don_gia) "
-                          "SELECT ma_lk, 99, '40.152', 10, 350 FROM his_encounter WHERE ma_lk = :k"), {"k": target})
+                          "SELECT ma_lk, 99, '40.152', 10, 350 FROM his_encounter WHERE ma_lk = :k"),
+                     {"k": target})
         conn.execute(text("UPDATE his_encounter SET updated_at = :t WHERE ma_lk = :k"),
                      {"k": target, "t": datetime(2030, 1, 1)})
     w.dispose()
