@@ -207,12 +207,22 @@ class OutboxStore:
             return []
         q = (select(outbox_item).where(self._due(now, facilities))
              .order_by(outbox_item.c.next_attempt_at, outbox_item.c.id).limit(limit))
-        if self.engine.dialect.name in _SKIP_LOCKED_DIALECTS:
+        if self.engine.dialect.name == "postgresql":
             q = q.with_for_update(skip_locked=True, of=outbox_item)
+        elif self.engine.dialect.name in _SKIP_LOCKED_DIALECTS:     # MariaDB has no "OF table"
+            q = q.with_for_update(skip_locked=True)
         until = now + timedelta(seconds=lease_s)
-        with self.engine.begin() as c:
+        with self._claim_connection() as c, c.begin():
             return [item for r in c.execute(q).all()
                     if (item := self._claim_one(c, r, worker_id, now, until)) is not None]
+
+    def _claim_connection(self) -> Connection:
+        conn = self.engine.connect()
+        if self.engine.dialect.name in ("mysql", "mariadb"):
+            # InnoDB's REPEATABLE READ takes gap locks on the status index, and concurrent
+            # SKIP LOCKED claims then deadlock; READ COMMITTED locks only the rows read.
+            conn = conn.execution_options(isolation_level="READ COMMITTED")
+        return conn
 
     def _claim_one(self, c: Connection, r: Any, worker_id: str, now: datetime,
                    until: datetime) -> ClaimedItem | None:

@@ -92,6 +92,11 @@ class Worker:
     def _process(self, item: ClaimedItem) -> str:
         try:
             return self._send(item)
+        except Exception:  # the DB failed while recording the outcome; keep the batch going
+            # The item stays "sending" under our lease: when the lease expires it is taken up
+            # again as an unknown outcome, so nothing is lost.
+            log.exception("outbox outcome not recorded item=%s ma_lk=%s", item.item_id, item.ma_lk)
+            return "skipped"
         finally:
             with self._lock:
                 self._in_flight.discard(item.item_id)

@@ -12,6 +12,7 @@ never change what this revision created.
 from __future__ import annotations
 
 from collections.abc import Sequence
+from datetime import datetime
 
 import sqlalchemy as sa
 from alembic import op
@@ -25,6 +26,10 @@ depends_on: str | Sequence[str] | None = None
 
 def _blob() -> sa.types.TypeEngine[bytes]:
     return sa.LargeBinary().with_variant(mysql.LONGBLOB(), "mysql", "mariadb")
+
+
+def _time() -> sa.types.TypeEngine[datetime]:
+    return sa.DateTime().with_variant(mysql.DATETIME(fsp=6), "mysql", "mariadb")
 
 
 def _text() -> sa.types.TypeEngine[str]:
@@ -43,12 +48,12 @@ def _item() -> None:
         sa.Column("accepted_version", sa.Integer(), nullable=True),
         sa.Column("sending_version", sa.Integer(), nullable=True),
         sa.Column("attempts", sa.Integer(), nullable=False),
-        sa.Column("next_attempt_at", sa.DateTime(), nullable=True),
+        sa.Column("next_attempt_at", _time(), nullable=True),
         sa.Column("lease_owner", sa.String(64), nullable=True),
-        sa.Column("lease_until", sa.DateTime(), nullable=True),
+        sa.Column("lease_until", _time(), nullable=True),
         sa.Column("last_error", sa.String(500), nullable=True),
-        sa.Column("created_at", sa.DateTime(), nullable=False),
-        sa.Column("updated_at", sa.DateTime(), nullable=False),
+        sa.Column("created_at", _time(), nullable=False),
+        sa.Column("updated_at", _time(), nullable=False),
         sa.PrimaryKeyConstraint("id", name="pk_outbox_item"),
         sa.UniqueConstraint("ma_cskcb", "ma_lk", "kind", name="uq_outbox_item_key"),
     )
@@ -70,8 +75,8 @@ def _version() -> None:
         sa.Column("issues", _text(), nullable=False),
         sa.Column("blocking", sa.Boolean(), nullable=False),
         sa.Column("superseded", sa.Boolean(), nullable=False),
-        sa.Column("created_at", sa.DateTime(), nullable=False),
-        sa.Column("pruned_at", sa.DateTime(), nullable=True),
+        sa.Column("created_at", _time(), nullable=False),
+        sa.Column("pruned_at", _time(), nullable=True),
         sa.ForeignKeyConstraint(["item_id"], ["outbox_item.id"],
                                 name="fk_outbox_version_item_id_outbox_item"),
         sa.PrimaryKeyConstraint("item_id", "version", name="pk_outbox_version"),
@@ -86,8 +91,8 @@ def _attempt() -> None:
         sa.Column("version", sa.Integer(), nullable=False),
         sa.Column("attempt_no", sa.Integer(), nullable=False),
         sa.Column("worker_id", sa.String(64), nullable=False),
-        sa.Column("started_at", sa.DateTime(), nullable=False),
-        sa.Column("finished_at", sa.DateTime(), nullable=False),
+        sa.Column("started_at", _time(), nullable=False),
+        sa.Column("finished_at", _time(), nullable=False),
         sa.Column("outcome", sa.String(16), nullable=False),
         sa.Column("request_hash", sa.String(64), nullable=True),
         sa.Column("http_status", sa.Integer(), nullable=True),
@@ -109,7 +114,7 @@ def _audit_and_switch() -> None:
     op.create_table(
         "audit_log",
         sa.Column("id", sa.Integer(), autoincrement=True, nullable=False),
-        sa.Column("at", sa.DateTime(), nullable=False),
+        sa.Column("at", _time(), nullable=False),
         sa.Column("actor", sa.String(100), nullable=False),
         sa.Column("action", sa.String(32), nullable=False),
         sa.Column("item_id", sa.Integer(), nullable=True),
@@ -124,7 +129,7 @@ def _audit_and_switch() -> None:
         "facility_switch",
         sa.Column("ma_cskcb", sa.String(16), nullable=False),
         sa.Column("paused", sa.Boolean(), nullable=False),
-        sa.Column("changed_at", sa.DateTime(), nullable=False),
+        sa.Column("changed_at", _time(), nullable=False),
         sa.Column("changed_by", sa.String(100), nullable=False),
         sa.Column("reason", _text(), nullable=False),
         sa.PrimaryKeyConstraint("ma_cskcb", name="pk_facility_switch"),
@@ -139,13 +144,6 @@ def upgrade() -> None:
 
 
 def downgrade() -> None:
-    op.drop_table("facility_switch")
-    op.drop_index("ix_audit_log_item_id", table_name="audit_log")
-    op.drop_index("ix_audit_log_at", table_name="audit_log")
-    op.drop_table("audit_log")
-    op.drop_index("ix_outbox_attempt_item_id", table_name="outbox_attempt")
-    op.drop_table("outbox_attempt")
-    op.drop_table("outbox_version")
-    op.drop_index("ix_outbox_item_updated", table_name="outbox_item")
-    op.drop_index("ix_outbox_item_due", table_name="outbox_item")
-    op.drop_table("outbox_item")
+    # Dropping a table drops its indexes; dropping them first fails on MariaDB (FK needs them).
+    for table in ("facility_switch", "audit_log", "outbox_attempt", "outbox_version", "outbox_item"):
+        op.drop_table(table)

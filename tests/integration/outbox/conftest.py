@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from datetime import UTC, datetime
 from pathlib import Path
 
@@ -18,6 +19,7 @@ from adapter.storage import metadata
 
 NOW = datetime(2026, 11, 22, 3, 0, tzinfo=UTC)
 PG_ADMIN = "postgresql+psycopg://postgres@127.0.0.1:5432/postgres"
+MARIA_ADMIN = "mysql+pymysql://root@127.0.0.1:3306/mysql"
 
 
 @pytest.fixture
@@ -72,32 +74,55 @@ def store(sqlite_engine: Engine) -> OutboxStore:
     return OutboxStore(sqlite_engine)
 
 
-def _pg_available() -> bool:
+def _reachable(url: str) -> bool:
     try:
-        eng = create_engine(PG_ADMIN, connect_args={"connect_timeout": 2})
+        eng = create_engine(url, connect_args={"connect_timeout": 2})
         with eng.connect():
             pass
         eng.dispose()
         return True
-    except Exception:  # noqa: BLE001
+    except Exception:  # noqa: BLE001 - any failure means "not available here"
         return False
+
+
+SERVERS = {
+    "postgres": (PG_ADMIN, "postgresql+psycopg://postgres@127.0.0.1:5432/{name}",
+                 'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)', 'CREATE DATABASE "{name}"'),
+    "mariadb": (MARIA_ADMIN, "mysql+pymysql://root@127.0.0.1:3306/{name}?charset=utf8mb4",
+                "DROP DATABASE IF EXISTS `{name}`", "CREATE DATABASE `{name}` CHARACTER SET utf8mb4"),
+}
+
+
+@contextmanager
+def server_database(kind: str, name: str) -> Iterator[Engine]:
+    """A fresh database on a real server, dropped afterwards; skips if the server is not there."""
+    admin_url, url, drop, create = SERVERS[kind]
+    if not _reachable(admin_url):
+        pytest.skip(f"{kind} server is not reachable on 127.0.0.1")
+    admin = create_engine(admin_url, isolation_level="AUTOCOMMIT")
+    with admin.connect() as c:
+        c.execute(text(drop.format(name=name)))
+        c.execute(text(create.format(name=name)))
+    engine = make_engine(url.format(name=name), pool_size=10)
+    try:
+        yield engine
+    finally:
+        engine.dispose()
+        with admin.connect() as c:
+            c.execute(text(drop.format(name=name)))
+        admin.dispose()
 
 
 @pytest.fixture
 def pg_engine() -> Iterator[Engine]:
-    if not _pg_available():
-        pytest.skip("PostgreSQL on 127.0.0.1:5432 is not reachable")
-    admin = create_engine(PG_ADMIN, isolation_level="AUTOCOMMIT")
-    name = "adapter_t_outbox"
-    with admin.connect() as c:
-        c.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
-        c.execute(text(f'CREATE DATABASE "{name}"'))
-    engine = make_engine(f"postgresql+psycopg://postgres@127.0.0.1:5432/{name}", pool_size=10)
-    yield engine
-    engine.dispose()
-    with admin.connect() as c:
-        c.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
-    admin.dispose()
+    with server_database("postgres", "adapter_t_outbox") as engine:
+        yield engine
+
+
+@pytest.fixture
+def maria_engine() -> Iterator[Engine]:
+    with server_database("mariadb", "adapter_t_outbox") as engine:
+        yield engine
 
 
 @pytest.fixture
