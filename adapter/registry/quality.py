@@ -122,12 +122,15 @@ def duplicate_findings(periods: Sequence[RegisteredPractitioner]) -> list[Findin
         for i, a in enumerate(members):
             for b in members[i + 1:]:
                 if _overlap(a, b):
-                    found[(a.code, kind)] = Finding(
-                        rule="REGISTRY_DUPLICATE", severity=Severity.BLOCKING, practitioner=a.code,
-                        field={"cccd": "SO_DINH_DANH", "licence": "MACCHN", "code": "MA_NVYT"}[kind],
-                        message_en=f"two overlapping periods share this {kind}",
-                        message_vi="Hai dòng cùng người/giấy phép có thời gian hiệu lực chồng nhau")
+                    found.update({(p.code, kind): _duplicate(p.code, kind) for p in (a, b)})
     return list(found.values())
+
+
+def _duplicate(code: str, kind: str) -> Finding:
+    return Finding(rule="REGISTRY_DUPLICATE", severity=Severity.BLOCKING, practitioner=code,
+                   field={"cccd": "SO_DINH_DANH", "licence": "MACCHN", "code": "MA_NVYT"}[kind],
+                   message_en=f"two overlapping periods share this {kind}",
+                   message_vi="Hai dòng cùng người/giấy phép có thời gian hiệu lực chồng nhau")
 
 
 def expiry_findings(periods: Sequence[RegisteredPractitioner], *, today: date, soon_days: int

@@ -92,7 +92,7 @@ def save_facility(store: RegistryStore, facility: FacilityRecord | None, *, ma_c
     base = facility or store.facility(ma_cskcb) or FacilityRecord(ma_cskcb=ma_cskcb, name=ma_cskcb)
     complete = with_practitioner_departments(base, store.practitioners_on(effective, ma_cskcb=ma_cskcb))
     store.save_facility(complete, effective=effective, now=now)
-    return complete
+    return store.facility(ma_cskcb) or complete
 
 
 def catalogue_rows(store: RegistryStore, *, ma_cskcb: str, since: date

@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import json
 import unicodedata
+import zipfile
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
 from datetime import date
@@ -22,6 +23,7 @@ from typing import Any
 
 from openpyxl import Workbook, load_workbook
 from openpyxl.styles import Font
+from openpyxl.utils.exceptions import InvalidFileException
 from openpyxl.worksheet.worksheet import Worksheet
 
 from adapter.errors import ConfigError, DataError
@@ -125,8 +127,9 @@ def read_rows(path: Path, layout: Layout) -> Iterator[tuple[int, dict[str, Any]]
     """(sheet row, attribute -> cell) for every non-empty row under the header, matched by header text."""
     try:
         workbook = load_workbook(path, read_only=True, data_only=True)
-    except (OSError, ValueError, KeyError) as exc:
-        raise DataError("the practitioner list is not a readable XLSX file", record=path.name) from exc
+    except (OSError, ValueError, KeyError, zipfile.BadZipFile, InvalidFileException) as exc:
+        raise DataError("the practitioner list is not a readable XLSX file", record=path.name,
+                        rule="IMPORT_FILE") from exc
     try:
         sheet = workbook[layout.sheet] if layout.sheet in workbook.sheetnames else workbook.worksheets[0]
         yield from _rows(sheet, layout, path.name)

@@ -20,8 +20,10 @@ from adapter.registry.store import all_tables
 _ROOT = Path(__file__).resolve().parents[3] / "adapter"
 # Parked under adapter/registry/pending until revision 0002 exists (a missing down_revision
 # breaks every upgrade); it moves to migrations/versions/0003_registry.py once 0002 lands.
-_CANDIDATES = (_ROOT / "migrations" / "versions" / "0003_registry.py",
-               _ROOT / "registry" / "pending" / "migration_0003_registry.py")
+_CANDIDATES = (
+    _ROOT / "migrations" / "versions" / "0003_registry.py",
+    _ROOT / "registry" / "pending" / "migration_0003_registry.py",
+)
 REVISION = next(p for p in _CANDIDATES if p.exists())
 
 

@@ -40,8 +40,10 @@ def test_a_change_closes_the_old_period_and_opens_a_new_one(engine: Engine) -> N
     assert (result.inserted, result.closed) == (1, 1)
     history = store.history(DOCTOR.code)
     assert [(p.record.valid_from, p.record.valid_to) for p in history] == [
-        (date(2024, 3, 5), date(2026, 11, 30)), (date(2026, 12, 1), None)]
-    assert history[0].record.departments == ("K01", "K03")        # old attributes untouched
+        (date(2024, 3, 5), date(2026, 11, 30)),
+        (date(2026, 12, 1), None),
+    ]
+    assert history[0].record.departments == ("K01", "K03")  # old attributes untouched
     assert history[0].closed_at is not None and history[1].closed_at is None
     assert [p.departments for p in store.practitioners_on(date(2026, 12, 1))] == [("K03",)]
 
@@ -66,20 +68,29 @@ def test_leaving_closes_and_rehiring_opens_a_new_period(engine: Engine) -> None:
     rehired = store.sync_practitioners([back], ma_cskcb="48001", effective=date(2026, 9, 1), now=LATER)
     assert rehired.inserted == 1
     assert [(p.record.valid_from, p.record.valid_to) for p in store.history(DOCTOR.code)] == [
-        (date(2024, 3, 5), date(2026, 6, 30)), (date(2026, 9, 1), None)]
+        (date(2024, 3, 5), date(2026, 6, 30)),
+        (date(2026, 9, 1), None),
+    ]
     assert store.practitioners_on(date(2026, 8, 1)) == []
 
 
 def test_a_new_code_for_the_same_person_is_a_new_period(engine: Engine) -> None:
     store = _store(engine)
     store.sync_practitioners([NURSE], ma_cskcb="48001", effective=date(2024, 1, 1), now=NOW)
-    converted = replace(NURSE, code="000999/ĐNA-GPHN", licence_no="000999/ĐNA-GPHN", licence_kind="GPHN",
-                        valid_from=date(2025, 1, 1))
+    converted = replace(
+        NURSE,
+        code="000999/ĐNA-GPHN",
+        licence_no="000999/ĐNA-GPHN",
+        licence_kind="GPHN",
+        valid_from=date(2025, 1, 1),
+    )
     store.sync_practitioners([converted], ma_cskcb="48001", effective=date(2025, 1, 1), now=LATER)
     periods = [p.record for p in store.periods()]
     assert [(p.code, p.valid_to) for p in sorted(periods, key=lambda p: p.valid_from or date.min)] == [
-        ("006946/ĐNA-CCHN", date(2024, 12, 31)), ("000999/ĐNA-GPHN", date(2026, 12, 31))]
-    assert len(store.history("048090005678")) == 2                 # found by CCCD
+        ("006946/ĐNA-CCHN", date(2024, 12, 31)),
+        ("000999/ĐNA-GPHN", date(2026, 12, 31)),
+    ]
+    assert len(store.history("048090005678")) == 2  # found by CCCD
 
 
 def test_missing_practitioners_are_reported_and_closed_only_on_request(engine: Engine) -> None:
@@ -88,8 +99,9 @@ def test_missing_practitioners_are_reported_and_closed_only_on_request(engine: E
     report = store.sync_practitioners([DOCTOR], ma_cskcb="48001", effective=date(2026, 2, 1), now=NOW)
     assert sorted(report.missing) == sorted([NURSE.code, "000465/HCM-GPHN"])
     assert len(store.practitioners_on(date(2026, 2, 1))) == 3
-    closed = store.sync_practitioners([DOCTOR], ma_cskcb="48001", effective=date(2026, 2, 1), now=NOW,
-                                      close_missing=True)
+    closed = store.sync_practitioners(
+        [DOCTOR], ma_cskcb="48001", effective=date(2026, 2, 1), now=NOW, close_missing=True
+    )
     assert closed.closed == 2
     assert [p.code for p in store.practitioners_on(date(2026, 2, 1))] == [DOCTOR.code]
 
@@ -98,8 +110,12 @@ def test_facility_versions_keep_departments_and_history(engine: Engine) -> None:
     store = _store(engine)
     assert store.save_facility(FACILITY, effective=date(2026, 1, 1), now=NOW)
     assert not store.save_facility(FACILITY, effective=date(2026, 2, 1), now=NOW)
-    grown = replace(FACILITY, departments=(*FACILITY.departments, Department(code="K44", name="Khoa Dược")),
-                    tax_code="0100109106-001", tax_code_source=TaxCodeSource.SYNTHETIC_SUFFIX)
+    grown = replace(
+        FACILITY,
+        departments=(*FACILITY.departments, Department(code="K44", name="Khoa Dược")),
+        tax_code="0100109106-001",
+        tax_code_source=TaxCodeSource.SYNTHETIC_SUFFIX,
+    )
     assert store.save_facility(grown, effective=date(2026, 3, 1), now=LATER)
     old = store.facility("48001", on=date(2026, 2, 15))
     new = store.facility("48001")

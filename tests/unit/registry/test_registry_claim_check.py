@@ -95,7 +95,7 @@ def test_claim_check_reports_located_issues() -> None:
 def test_claim_on_a_date_after_the_registration_ended_is_blocking() -> None:
     claim = {5: [{"STT": "1", "NGUOI_THUC_HIEN": NURSE.code, "THOI_DIEM_DBLS": "202701040900"}]}
     issues = check_claim_practitioners(claim, REGISTRY, ma_lk="LK2")
-    assert [(i.rule, i.blocking) for i in issues] == [("PRACTITIONER_REGISTRATION_NOT_VALID", True)]
+    assert [(i.rule, i.blocking) for i in issues] == [("PRACTITIONER_NOT_REGISTERED", True)]
 
 
 def test_missing_row_date_falls_back_to_ngay_vao_and_xml1_has_no_row() -> None:
