@@ -40,13 +40,15 @@ _MAYBE_SENT = (httpx.ReadTimeout, httpx.WriteTimeout, httpx.ReadError, httpx.Wri
 class FhirEndpoint:
     """One FHIR server base URL. Implements the ``Gateway`` port for ``DocumentKind.FHIR`` items."""
 
-    def __init__(self, base_url: str, client: httpx.Client, *, mode: Mode = "document") -> None:
+    def __init__(self, base_url: str, client: httpx.Client, *, mode: Mode = "document",
+                 headers: Mapping[str, str] | None = None) -> None:
         if not base_url.startswith(("http://", "https://")):
             raise ConfigError("the FHIR endpoint must be an http(s) URL")
         if mode not in ("document", "transaction"):
             raise ConfigError(f"unknown FHIR submission mode {mode!r}")
         self._base = base_url.rstrip("/")
         self._client = client
+        self._headers = {"Content-Type": FHIR_JSON, "Accept": FHIR_JSON, **(headers or {})}
         self.mode: Mode = mode
 
     def post_bundle(self, bundle: Mapping[str, Any]) -> GatewayReply:
@@ -56,7 +58,7 @@ class FhirEndpoint:
         body = to_transaction(dict(bundle)) if self.mode == "transaction" else bundle
         url = self._base if self.mode == "transaction" else f"{self._base}/Bundle"
         payload = json.dumps(body, ensure_ascii=False, separators=(",", ":")).encode("utf-8")
-        return self._post(url, payload, str(bundle.get("id", "")))
+        return self._post(url, payload, str(bundle.get("id", "")), _conditional(bundle, self.mode))
 
     def submit(self, submission: Submission) -> GatewayReply:
         """The ``Gateway`` port: the payload is the document Bundle as UTF-8 JSON."""
@@ -68,8 +70,8 @@ class FhirEndpoint:
             raise DataError("payload is not JSON", record=submission.ma_lk, rule="FHIR-PAYLOAD") from exc
         return self.post_bundle(bundle)
 
-    def _post(self, url: str, payload: bytes, bundle_id: str) -> GatewayReply:
-        headers = {"Content-Type": FHIR_JSON, "Accept": FHIR_JSON}
+    def _post(self, url: str, payload: bytes, bundle_id: str, extra: dict[str, str]) -> GatewayReply:
+        headers = {**self._headers, **extra}
         try:
             response = self._client.post(url, content=payload, headers=headers)
         except _NOT_SENT as exc:
@@ -80,6 +82,15 @@ class FhirEndpoint:
             raise TransportError(f"FHIR request failed ({type(exc).__name__})") from exc
         log.info("fhir bundle %s posted: HTTP %s", bundle_id, response.status_code)
         return _reply(response)
+
+
+def _conditional(bundle: Mapping[str, Any], mode: Mode) -> dict[str, str]:
+    """Conditional create on the document identifier: a server that supports it stores a resent
+    document once (HTTP 200 instead of a second 201)."""
+    ident = bundle.get("identifier") or {}
+    if mode != "document" or not (ident.get("system") and ident.get("value")):
+        return {}
+    return {"If-None-Exist": f"identifier={ident['system']}|{ident['value']}"}
 
 
 def _reply(response: httpx.Response) -> GatewayReply:

@@ -121,9 +121,18 @@ def _send(bundle: dict[str, Any], settings: Settings, mode: str | None) -> None:
         raise ConfigError("[fhir] mode must be document or transaction")
     timeout = httpx.Timeout(settings.gateway.connect_timeout_s, read=settings.gateway.read_timeout_s)
     with httpx.Client(timeout=timeout, verify=settings.gateway.verify_tls) as client:
-        reply = FhirEndpoint(fhir.endpoint, client, mode=cast(Mode, chosen)).post_bundle(bundle)
+        endpoint = FhirEndpoint(fhir.endpoint, client, mode=cast(Mode, chosen), headers=_auth(fhir))
+        reply = endpoint.post_bundle(bundle)
     print(f"sent bundle {bundle['id']} ({chosen}): HTTP {reply.http_status} {reply.transaction_id}",
           file=sys.stderr)
+
+
+def _auth(fhir: Any) -> dict[str, str]:
+    """A bearer token from ``[fhir] token`` / ``token_file`` when the settings have them."""
+    from adapter.settings import read_secret
+
+    token = read_secret(getattr(fhir, "token", None), getattr(fhir, "token_file", None))
+    return {"Authorization": f"Bearer {token}"} if token else {}
 
 
 def _now() -> datetime:

@@ -94,11 +94,19 @@ def _composition(ctx: Ctx, groups: dict[str, list[Json]], stamp: str, *, restric
         "date": stamp,
         "author": [org, *([doctor] if doctor else [])],
         "title": f"Sổ sức khỏe điện tử - hồ sơ {ctx.ma_lk}",
+        "attester": _attesters(ctx, stamp),
         # HIV data is only ever present by explicit policy, and then the document is restricted.
         "confidentiality": "R" if restricted else "N",
         "custodian": org,
         "section": [_section(ctx, code, groups[code]) for code in SECTIONS],
     })
+
+
+def _attesters(ctx: Ctx, stamp: str) -> list[Json]:
+    """The facility head (XML1 MA_TTDV, else the facility's) attests: the book has the legal value
+    of paper (QĐ 31 Art. 1); the XML signature itself stays with the claim envelope."""
+    head = admin.practitioner_ref(ctx, ctx.encounter.ma_ttdv or ctx.facility.head_practitioner)
+    return [{"mode": "legal", "time": stamp, "party": head}] if head else []
 
 
 def _section(ctx: Ctx, code: str, entries: list[Json]) -> Json:

@@ -44,7 +44,7 @@ class Ctx:
     # Set when HIV data is hidden and the encounter has some: free text might name it.
     withhold_text: bool = False
     # Ids of this build, memoised: every reference to a resource would otherwise rehash its name.
-    _ids: dict[str, str] = field(default_factory=dict)
+    _ids: dict[str, str] = field(default_factory=dict, init=False, repr=False, compare=False)
 
     @property
     def ma_lk(self) -> str:

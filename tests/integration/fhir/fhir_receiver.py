@@ -26,6 +26,7 @@ class Received:
     path: str
     content_type: str
     body: dict[str, Any]
+    headers: dict[str, str] = field(default_factory=dict)
 
 
 @dataclass
@@ -44,7 +45,7 @@ def running_receiver() -> Iterator[Receiver]:
             length = int(self.headers.get("Content-Length", "0"))
             raw = self.rfile.read(length)
             receiver.received.append(Received("POST", self.path, self.headers.get("Content-Type", ""),
-                                              json.loads(raw)))
+                                              json.loads(raw), dict(self.headers.items())))
             answer = receiver.answers.pop(0) if receiver.answers else Answer(
                 headers={"Location": f"{self.path}/stored-{len(receiver.received)}"})
             time.sleep(answer.delay_s)

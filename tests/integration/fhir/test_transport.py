@@ -39,7 +39,16 @@ def test_document_mode_posts_the_bundle_to_bundle(receiver: Receiver, client: ht
     assert got.path == "/fhir/Bundle"
     assert got.content_type == "application/fhir+json"
     assert got.body == bundle
+    assert got.headers["If-None-Exist"] == f"identifier=urn:ietf:rfc:3986|urn:uuid:{bundle['id']}"
     validate_bundle(got.body)
+
+
+def test_configured_headers_are_sent(receiver: Receiver, client: httpx.Client,
+                                     bundle: dict[str, Any]) -> None:
+    endpoint = FhirEndpoint(receiver.base_url, client, headers={"Authorization": "Bearer t0ken"})
+    endpoint.post_bundle(bundle)
+    assert receiver.received[0].headers["Authorization"] == "Bearer t0ken"
+    assert receiver.received[0].content_type == "application/fhir+json"
 
 
 def test_transaction_mode_puts_every_resource(receiver: Receiver, client: httpx.Client,
@@ -50,6 +59,7 @@ def test_transaction_mode_puts_every_resource(receiver: Receiver, client: httpx.
     assert reply.transaction_id == "tx-1"
     [got] = receiver.received
     assert got.path == "/fhir"
+    assert "If-None-Exist" not in got.headers      # PUT by id is idempotent already
     assert got.body["type"] == "transaction"
     assert {e["request"]["method"] for e in got.body["entry"]} == {"PUT"}
     assert [e["resource"] for e in got.body["entry"]] == [e["resource"] for e in bundle["entry"]]
