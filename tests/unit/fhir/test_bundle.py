@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import json
 import re
+import subprocess
+import sys
 from dataclasses import replace
 from datetime import UTC, datetime
 from typing import Any
@@ -172,3 +174,14 @@ def test_narrative_text_is_escaped(encounter: Encounter, facility: Facility) -> 
     validate_bundle(out)
     div = out["entry"][0]["resource"]["section"][3]["text"]["div"]
     assert "&lt;script&gt;" in div and "<script>" not in div
+
+
+def test_building_never_imports_fhir_resources() -> None:
+    code = ("import sys; from datetime import datetime; "
+            "from adapter.mappers.fhir import FhirPolicy, build_bundle; "
+            "from adapter.mappers.fhir.demo import demo_encounter, demo_facility; "
+            "build_bundle(demo_encounter(), demo_facility(), policy=FhirPolicy(), "
+            "generated_at=datetime(2026, 1, 1)); "
+            "print(any(m.startswith('fhir.resources') for m in sys.modules))")
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True, timeout=60)
+    assert out.stdout.strip() == "False"
