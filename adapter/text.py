@@ -10,9 +10,11 @@ Rules:
 * Unicode NFC, so that the gateway's string comparisons and length checks see
   composed Vietnamese letters.
 * C0 control characters other than tab, LF and CR are removed, as are the
-  characters XML 1.0 cannot carry at all (lone surrogates, U+FFFE, U+FFFF). The
-  number removed is reported so validation can raise a rule for it: the value was
-  changed, and an operator should know.
+  characters XML 1.0 cannot carry at all (lone surrogates, U+FFFE, U+FFFF) and the
+  ones it discourages (DEL and the C1 controls U+007F-U+009F, which in HIS data are
+  always mis-decoded Windows-1252, never text). The number removed is reported so
+  validation can raise a rule for it: the value was changed, and an operator should
+  know.
 * Nothing is ever cut. A value longer than its field is emitted whole and reported
   by validation; truncating a diagnosis or a name silently is worse than a rejection.
 """
@@ -23,8 +25,9 @@ import re
 import unicodedata
 from dataclasses import dataclass
 
-# Everything XML 1.0 forbids, plus nothing else: C0 except \t \n \r, surrogates, U+FFFE/U+FFFF.
-_ILLEGAL = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ud800-\udfff\ufffe\uffff]")
+# What XML 1.0 forbids (C0 except \t \n \r, surrogates, U+FFFE/U+FFFF) or discourages (DEL, C1).
+CONTROL_CLASS = "\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f\ud800-\udfff\ufffe\uffff"
+_ILLEGAL = re.compile(f"[{CONTROL_CLASS}]")
 
 
 @dataclass(frozen=True, kw_only=True, slots=True)

@@ -27,7 +27,7 @@ from functools import lru_cache
 from typing import Any
 
 from adapter.errors import DataError
-from adapter.text import clean
+from adapter.text import CONTROL_CLASS, clean
 
 Formatter = Callable[[object], str]
 
@@ -193,7 +193,7 @@ def format_value(value: object, kind: str = "auto") -> str:
 
 Writer = Callable[[Any], str]
 
-_UNSAFE = re.compile("[&<>\r\x00-\x08\x0b\x0c\x0e-\x1f\ud800-\udfff\ufffe\uffff]")
+_UNSAFE = re.compile(f"[&<>\r{CONTROL_CLASS}]")
 
 
 def escaped_text(value: str) -> str:

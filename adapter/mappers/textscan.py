@@ -18,9 +18,9 @@ from adapter.catalogue import Profile, table
 from adapter.mappers.plans import TablePlan, plan
 from adapter.mappers.sources import checkin_values, table_rows, xml1_values
 from adapter.model import Encounter, Facility
-from adapter.text import normalize
+from adapter.text import CONTROL_CLASS, normalize
 
-_SUSPECT = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ud800-\udfff\ufffe\uffff]")
+_SUSPECT = re.compile(f"[{CONTROL_CLASS}]")
 
 
 @dataclass(frozen=True, kw_only=True, slots=True)

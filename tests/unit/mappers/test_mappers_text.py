@@ -29,6 +29,12 @@ def test_control_characters_are_removed_and_counted_but_tab_lf_cr_stay() -> None
     assert not result.recomposed
 
 
+def test_del_and_c1_controls_are_removed_but_latin1_letters_stay() -> None:
+    result = normalize("a\x7fb\x85c\x9fd\xa0e\xe9")
+    assert result.text == "abcd\xa0e\xe9"
+    assert result.removed == 3
+
+
 def test_characters_xml_cannot_carry_are_removed() -> None:
     result = normalize("x\ufffey\uffffz\ud800")
     assert result.text == "xyz"
