@@ -40,7 +40,6 @@ class FieldPlan:
     attr: str
     role: int
     inherit: bool
-    cdata: bool
     write: dict[type, Writer]  # exact value type -> escaped or CDATA content
     fallback: Writer
     open: str
@@ -83,7 +82,7 @@ def _reader(values: tuple[FieldPlan, ...]) -> Callable[[object], tuple[Any, ...]
 def _field(f: FieldSpec, profile: Profile, in_parent: bool) -> FieldPlan:
     write, fallback = writers(kind_of(f.fmt, profile), f.name in FREE_TEXT)
     return FieldPlan(name=f.name, base=f.base_name, attr=f.attr, role=_role(f.base_name),
-                     inherit=in_parent and f.base_name not in NOT_INHERITED, cdata=f.name in FREE_TEXT,
+                     inherit=in_parent and f.base_name not in NOT_INHERITED,
                      write=write, fallback=fallback,
                      open=f"<{f.name}>", close=f"</{f.name}>", empty=f"<{f.name}/>")
 
@@ -93,8 +92,7 @@ def plan(number: int, profile: Profile) -> TablePlan:
     """The field plan of table ``number`` in ``profile``."""
     spec = table(number)
     inheriting = number in INHERITING_TABLES
-    parent = xml1_names(profile)
-    parent = parent - NOT_INHERITED_IN.get(number, frozenset())
+    parent = xml1_names(profile) - NOT_INHERITED_IN.get(number, frozenset())
     out = tuple(_field(f, profile, inheriting and f.base_name in parent) for f in fields(number, profile))
     lead = [f.role for f in out[:2] if f.role != VALUE]
     if lead[:1] != [LINK] or any(f.role != VALUE for f in out[len(lead):]):
