@@ -13,8 +13,18 @@ import enum
 import random
 from dataclasses import dataclass
 from datetime import datetime, timedelta
+from typing import Protocol
 
 from adapter.errors import AuthenticationError, GatewayRejected, PermanentError
+
+
+class OutboxSettingsLike(Protocol):
+    """The fields of ``adapter.outbox.config.OutboxSettings`` the policy needs (kept pure here)."""
+
+    max_attempts: int
+    base_delay_s: float
+    max_delay_s: float
+    jitter: float
 
 
 class Action(enum.StrEnum):
@@ -66,3 +76,10 @@ class RetryPolicy:
             return Decision(action=Action.DEAD, reason=f"gave up after {attempts} attempts: {kind}")
         action = Action.REAUTH if isinstance(error, AuthenticationError) else Action.RETRY
         return Decision(action=action, reason=kind, retry_at=now + self.delay(attempts, rng))
+
+
+def policy_from_settings(settings: OutboxSettingsLike) -> RetryPolicy:
+    """The policy the ``[outbox]`` section describes."""
+    return RetryPolicy(max_attempts=settings.max_attempts,
+                       base_delay=timedelta(seconds=settings.base_delay_s),
+                       max_delay=timedelta(seconds=settings.max_delay_s), jitter=settings.jitter)
