@@ -3,8 +3,12 @@
 from __future__ import annotations
 
 import json
+import logging
+import ssl
 from datetime import UTC, datetime, timedelta
+from pathlib import Path
 
+import httpx
 import pytest
 
 from adapter.errors import (
@@ -20,6 +24,7 @@ from adapter.transport.cards import CARD_CODES, CardStatus, card_code, parse_car
 from adapter.transport.config import FacilityAccount, GatewaySettings
 from adapter.transport.endpoints import endpoint_for, ma_tinh
 from adapter.transport.replies import Outcome, ReplyTable, classify, interpret
+from adapter.transport.tls import RedactQuery, tls_verify
 from adapter.transport.tokens import parse_expiry, parse_token
 
 NOW = datetime(2026, 6, 1, 1, 0, tzinfo=UTC)
@@ -167,3 +172,21 @@ def test_card_codes_cover_the_documented_list() -> None:
     result = parse_card_reply({"maKetQua": "010", "maThe": "HT2797900765432", "gtTheDen": "31/12/2025"})
     assert not result.usable and result.gt_the_den == "31/12/2025"
     assert "HT2797900765432" not in repr(result)
+
+
+def test_tls_verification_settings(tmp_path: Path, caplog: pytest.LogCaptureFixture) -> None:
+    assert isinstance(tls_verify(GatewaySettings()), ssl.SSLContext)
+    with caplog.at_level(logging.WARNING):
+        assert tls_verify(GatewaySettings(verify_tls=False)) is False
+    assert "TLS verification of the gateway is OFF" in caplog.text
+    (tmp_path / "bad.pem").write_text("not a certificate")
+    with pytest.raises(ConfigError):
+        tls_verify(GatewaySettings(ca_bundle=tmp_path / "bad.pem"))
+
+
+def test_httpx_request_log_loses_its_query_string() -> None:
+    record = logging.LogRecord("httpx", logging.INFO, __file__, 1, 'HTTP Request: %s %s "%s %d %s"',
+                               ("POST", httpx.URL("https://gw/api/egw/x?token=T&password=P"), "HTTP/1.1", 200,
+                                "OK"), None)
+    RedactQuery().filter(record)
+    assert record.getMessage() == 'HTTP Request: POST https://gw/api/egw/x "HTTP/1.1 200 OK"'
