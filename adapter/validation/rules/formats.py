@@ -3,8 +3,11 @@
 from __future__ import annotations
 
 import re
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
+from functools import cache
 
+from adapter import catalogue
+from adapter.catalogue import PROFILES
 from adapter.validation.issues import Issue
 from adapter.validation.rules.base import Episode, Row, at, split_list
 
@@ -20,14 +23,6 @@ MAX_SECONDARY_ICD = 12
 _FACILITY_SINGLE = ("MA_CSKCB", "MA_NOI_DI", "MA_NOI_DEN")
 _FACILITY_LISTS = ("MA_DKBD", "MA_CSKCB_DI", "MA_CSKCB_DEN")
 _CARD_LISTS = ("MA_DKBD", "GT_THE_TU", "GT_THE_DEN")
-
-
-def _row_checks(ep: Episode, table: int, row_no: int | None, row: Row) -> Iterator[Issue]:
-    yield from _cccd(ep, table, row_no, row)
-    yield from _cards(ep, table, row_no, row)
-    yield from _facilities(ep, table, row_no, row)
-    yield from _icd(ep, table, row_no, row)
-    yield from _small_codes(ep, table, row_no, row)
 
 
 def _cccd(ep: Episode, table: int, row_no: int | None, row: Row) -> Iterator[Issue]:
@@ -106,10 +101,29 @@ def _small_codes(ep: Episode, table: int, row_no: int | None, row: Row) -> Itera
             yield at(ep, "MA_BHXH_FORMAT", table, row_no, row, name)
 
 
+RowCheck = Callable[[Episode, int, "int | None", Row], Iterator[Issue]]
+_TRIGGERS: tuple[tuple[RowCheck, frozenset[str]], ...] = (
+    (_cccd, frozenset({"SO_CCCD"})),
+    (_cards, frozenset({"MA_THE_BHYT"})),
+    (_facilities, frozenset(_FACILITY_SINGLE + _FACILITY_LISTS)),
+    (_icd, frozenset({"MA_BENH_CHINH", "MA_BENH_KT", "MA_BENH"})),
+    (_small_codes, frozenset({"MA_KHOA", "MA_GIUONG", "GOI_VTYT", "MA_BHXH", "MA_BHXH_NND"})),
+)
+
+
+@cache
+def _applicable(table: int) -> tuple[RowCheck, ...]:
+    """The format checks whose fields the table has (in either profile): XML2 rows skip card checks."""
+    names = {f.name for p in PROFILES for f in catalogue.fields(table, p)}
+    return tuple(check for check, fields in _TRIGGERS if names & fields)
+
+
 def check_formats(ep: Episode) -> Iterator[Issue]:
     for table in sorted(ep.tables):
+        checks = _applicable(table)
         for row_no, row in ep.located(table):
-            yield from _row_checks(ep, table, row_no, row)
+            for check in checks:
+                yield from check(ep, table, row_no, row)
 
 
 def check_code_lists(ep: Episode) -> Iterator[Issue]:

@@ -20,25 +20,31 @@ from adapter.validation.rules.base import Episode, Row, at, decimal
 _OTHER_SOURCES = ("T_NGUONKHAC_NSNN", "T_NGUONKHAC_VTNN", "T_NGUONKHAC_VTTN", "T_NGUONKHAC_CL")
 _RATIOS = ("TYLE_TT_BH", "TYLE_TT_DV", "MUC_HUONG")
 _SPLIT = ("T_BNTT", "T_BNCCT", "T_BHTT")
+_NAMES = ("SO_LUONG", "DON_GIA", "DON_GIA_BV", "DON_GIA_BH", "THANH_TIEN_BV", "THANH_TIEN_BH", "T_NGUONKHAC",
+          "T_TRANTT", *_RATIOS, *_OTHER_SOURCES, *_SPLIT)
+_EMPTY = ("",) * len(_NAMES)
+Amounts = dict[str, Decimal | None]
 
 
-def _d(row: Row, name: str, default: Decimal | None = None) -> Decimal | None:
-    value = decimal(row.get(name, ""))
+def amounts(row: Row) -> Amounts:
+    """Every money field of a line parsed once (None when empty or malformed)."""
+    return dict(zip(_NAMES, map(decimal, map(row.get, _NAMES, _EMPTY)), strict=True))
+
+
+def _or(value: Decimal | None, default: Decimal) -> Decimal:
     return default if value is None else value
 
 
-def _expected_totals(table: int, row: Row, profile: str) -> tuple[Decimal, ...] | None:
+def _expected_totals(table: int, v: Amounts, profile: str) -> tuple[Decimal, ...] | None:
     """(THANH_TIEN_BV candidates..., THANH_TIEN_BH) or None when inputs are missing."""
-    qty = _d(row, "SO_LUONG")
-    bh_ratio = _d(row, "TYLE_TT_BH", HUNDRED)
-    assert bh_ratio is not None
+    qty, bh_ratio = v["SO_LUONG"], _or(v["TYLE_TT_BH"], HUNDRED)
     if table == 2:
-        price = _d(row, "DON_GIA")
+        price = v["DON_GIA"]
         if qty is None or price is None:
             return None
         return r2(qty * price), r2(qty * price * bh_ratio / HUNDRED)
-    price_bv, price_bh, dv = _d(row, "DON_GIA_BV"), _d(row, "DON_GIA_BH"), _d(row, "TYLE_TT_DV", HUNDRED)
-    if qty is None or price_bv is None or price_bh is None or dv is None:
+    price_bv, price_bh, dv = v["DON_GIA_BV"], v["DON_GIA_BH"], _or(v["TYLE_TT_DV"], HUNDRED)
+    if qty is None or price_bv is None or price_bh is None:
         return None
     bh = r2(qty * price_bh * dv / HUNDRED * bh_ratio / HUNDRED)
     bv = r2(qty * price_bv * dv / HUNDRED)
@@ -52,62 +58,67 @@ def _far(reported: Decimal | None, expected: Decimal, tolerance: Decimal) -> boo
     return reported is not None and abs(reported - expected) > tolerance
 
 
-def _basis(row: Row, expected: tuple[Decimal, ...] | None, tol: Decimal) -> tuple[Decimal, Decimal] | None:
+def _basis(v: Amounts, expected: tuple[Decimal, ...] | None, tol: Decimal) -> tuple[Decimal, Decimal] | None:
     """(THANH_TIEN_BV, THANH_TIEN_BH) to split: recomputed, or as reported when not recomputable."""
-    bv, bh = _d(row, "THANH_TIEN_BV"), _d(row, "THANH_TIEN_BH")
+    bv, bh = v["THANH_TIEN_BV"], v["THANH_TIEN_BH"]
     if expected is None:
         return (bv, bh) if bv is not None and bh is not None else None
-    # Of the allowed THANH_TIEN_BV formulas, the one the line used.
-    chosen = next((e for e in expected[:-1] if bv is not None and not _far(bv, e, tol)), expected[0])
+    chosen = expected[0]
+    if bv is not None and len(expected) == 3 and not _far(bv, expected[1], tol):
+        chosen = expected[1]            # the line used the 3176 'no price difference' formula
     return chosen, expected[-1]
 
 
-def _line_totals(ep: Episode, table: int, row_no: int | None, row: Row,
-                 expected: tuple[Decimal, ...] | None) -> Iterator[Issue]:
+def _total_faults(v: Amounts, expected: tuple[Decimal, ...] | None, tol: Decimal) -> list[str]:
     if expected is None:
-        return
-    tol = ep.context.money_tolerance
-    bv = _d(row, "THANH_TIEN_BV")
-    if bv is not None and all(_far(bv, e, tol) for e in expected[:-1]):
-        yield at(ep, "MONEY_LINE_TOTAL", table, row_no, row, "THANH_TIEN_BV", profile=ep.profile)
-    if _far(_d(row, "THANH_TIEN_BH"), expected[-1], tol):
-        yield at(ep, "MONEY_LINE_TOTAL", table, row_no, row, "THANH_TIEN_BH", profile=ep.profile)
+        return []
+    bv, faults = v["THANH_TIEN_BV"], []
+    if bv is not None and _far(bv, expected[0], tol) and (len(expected) == 2 or _far(bv, expected[1], tol)):
+        faults.append("THANH_TIEN_BV")
+    if _far(v["THANH_TIEN_BH"], expected[-1], tol):
+        faults.append("THANH_TIEN_BH")
+    return faults
 
 
-def _line_split(ep: Episode, table: int, row_no: int | None, row: Row,
-                expected: tuple[Decimal, ...] | None) -> Iterator[Issue]:
-    sources = [_d(row, n) for n in _OTHER_SOURCES]
-    other = sum((p for p in sources if p is not None), ZERO)
-    reported_other = _d(row, "T_NGUONKHAC")
-    if _far(reported_other, other, ep.context.money_tolerance):
-        yield at(ep, "MONEY_LINE_OTHER_SOURCES", table, row_no, row, "T_NGUONKHAC")
-    basis, muc = _basis(row, expected, ep.context.money_tolerance), _d(row, "MUC_HUONG", HUNDRED)
-    if basis is None or muc is None:
-        return
-    split = split_3176 if ep.profile == "3176" else split_4750
-    parts = split(basis[0], basis[1], muc, other if reported_other is None else reported_other)
-    for name, value in zip(_SPLIT, parts, strict=True):
-        if _far(_d(row, name), value, ep.context.money_tolerance):
-            yield at(ep, "MONEY_LINE_SPLIT", table, row_no, row, name, profile=ep.profile)
+def _split_faults(v: Amounts, expected: tuple[Decimal, ...] | None, tol: Decimal, profile: str) -> list[str]:
+    other = ZERO
+    for name in _OTHER_SOURCES:
+        part = v[name]
+        other = other + part if part is not None else other
+    faults = ["T_NGUONKHAC"] if _far(v["T_NGUONKHAC"], other, tol) else []
+    basis = _basis(v, expected, tol)
+    if basis is None:
+        return faults
+    split = split_3176 if profile == "3176" else split_4750
+    parts = split(basis[0], basis[1], _or(v["MUC_HUONG"], HUNDRED), _or(v["T_NGUONKHAC"], other))
+    return faults + [name for name, value in zip(_SPLIT, parts, strict=True) if _far(v[name], value, tol)]
 
 
-def _line_sanity(ep: Episode, table: int, row_no: int | None, row: Row) -> Iterator[Issue]:
-    for name in _RATIOS:
-        value = _d(row, name)
-        if value is not None and not ZERO <= value <= HUNDRED:
-            yield at(ep, "MONEY_RATIO_RANGE", table, row_no, row, name)
-    ceiling, paid = _d(row, "T_TRANTT"), _d(row, "T_BHTT")
-    if table == 3 and row.get("MA_VAT_TU") and ceiling is not None and paid is not None and paid > ceiling:
-        yield at(ep, "MONEY_CEILING", table, row_no, row, "T_BHTT")
+def _sanity_faults(table: int, row: Row, v: Amounts) -> list[str]:
+    faults = [n for n in _RATIOS if (x := v[n]) is not None and not ZERO <= x <= HUNDRED]
+    ceiling, paid = v["T_TRANTT"], v["T_BHTT"]
+    if table == 3 and ceiling is not None and paid is not None and paid > ceiling and row.get("MA_VAT_TU"):
+        faults.append("T_BHTT")
+    return faults
+
+
+_RULE_OF = {"THANH_TIEN_BV": "MONEY_LINE_TOTAL", "THANH_TIEN_BH": "MONEY_LINE_TOTAL",
+            "T_NGUONKHAC": "MONEY_LINE_OTHER_SOURCES", "T_BNTT": "MONEY_LINE_SPLIT",
+            "T_BNCCT": "MONEY_LINE_SPLIT", "T_BHTT": "MONEY_LINE_SPLIT"}
 
 
 def check_lines(ep: Episode) -> Iterator[Issue]:
+    # Plain lists, not nested generators: this runs on every line of every encounter.
+    tol = ep.context.money_tolerance
     for table in (2, 3):
         for row_no, row in ep.located(table):
-            expected = _expected_totals(table, row, ep.profile)
-            yield from _line_sanity(ep, table, row_no, row)
-            yield from _line_totals(ep, table, row_no, row, expected)
-            yield from _line_split(ep, table, row_no, row, expected)
+            v = amounts(row)
+            expected = _expected_totals(table, v, ep.profile)
+            for name in _sanity_faults(table, row, v):
+                code = "MONEY_CEILING" if name == "T_BHTT" else "MONEY_RATIO_RANGE"
+                yield at(ep, code, table, row_no, row, name)
+            for name in _total_faults(v, expected, tol) + _split_faults(v, expected, tol, ep.profile):
+                yield at(ep, _RULE_OF[name], table, row_no, row, name, profile=ep.profile)
 
 
 def _sum(rows: Iterable[Row], name: str) -> Decimal:

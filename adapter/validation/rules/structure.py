@@ -12,7 +12,7 @@ import re
 import unicodedata
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
-from functools import cache
+from functools import cache, lru_cache
 
 from adapter import catalogue
 from adapter.catalogue import FieldSpec, Profile
@@ -89,9 +89,10 @@ def known_names(table: int, profile: Profile) -> frozenset[str]:
     return frozenset(s.name for s in catalogue.fields(table, profile))
 
 
-def _date_ok(check: FieldCheck, value: str) -> bool:
-    for item in value.split(";") if check.is_list else (value,):
-        if moment(item) is None and not (check.birth and _partial_birth(item)):
+@lru_cache(maxsize=4096)
+def _date_ok(value: str, is_list: bool, birth: bool) -> bool:
+    for item in value.split(";") if is_list else (value,):
+        if moment(item) is None and not (birth and _partial_birth(item)):
             return False
     return True
 
@@ -118,7 +119,7 @@ def _diagnose(ep: Episode, table: int, row_no: int | None, row: Row, check: Fiel
         yield from _diagnose_number(check, value, issue)
     elif check.kind == "date":
         if not check.fast.fullmatch(value):
-            yield issue("FIELD_DATE_FORMAT", limit=" hoặc ".join(_fmt(n) for n in check.date_lengths))
+            yield issue("FIELD_DATE_FORMAT", limit=" | ".join(_fmt(n) for n in check.date_lengths))
         else:
             yield issue("FIELD_DATE_INVALID")
 
@@ -134,30 +135,24 @@ def _fmt(n: int) -> str:
     return "yyyyMMddHHmm" if n == 12 else "yyyyMMdd"
 
 
-def _check_value(ep: Episode, table: int, row_no: int | None, row: Row, check: FieldCheck,
-                 value: str) -> Iterator[Issue]:
-    if check.fast.fullmatch(value) and (check.kind != "date" or _date_ok(check, value)):
-        if not value.isascii() and not unicodedata.is_normalized("NFC", value):
-            yield at(ep, "TEXT_NOT_NFC", table, row_no, row, check.name)
-        return
-    yield from _diagnose(ep, table, row_no, row, check, value)
-
-
 def check_row(ep: Episode, table: int, row_no: int | None, row: Row) -> Iterator[Issue]:
     """Every catalogue field of one row, then the elements the profile does not know."""
+    get = row.get
     for check in compiled(table, ep.profile):
-        value = row.get(check.name)
+        value = get(check.name)
         if not value:
             if check.required:
                 yield at(ep, "FIELD_REQUIRED", table, row_no, row, check.name)
             elif value is None:
                 yield at(ep, "FIELD_MISSING_ELEMENT", table, row_no, row, check.name)
-            continue
-        yield from _check_value(ep, table, row_no, row, check, value)
-    known = known_names(table, ep.profile)
-    for name in row:
-        if name not in known:
-            yield at(ep, "FIELD_UNKNOWN", table, row_no, row, name, profile=ep.profile)
+        elif check.fast.fullmatch(value) is None or (
+                check.kind == "date" and not _date_ok(value, check.is_list, check.birth)):
+            yield from _diagnose(ep, table, row_no, row, check, value)
+        elif not value.isascii() and not unicodedata.is_normalized("NFC", value):
+            yield at(ep, "TEXT_NOT_NFC", table, row_no, row, check.name)
+    extra = row.keys() - known_names(table, ep.profile)
+    for name in (n for n in row if n in extra):
+        yield at(ep, "FIELD_UNKNOWN", table, row_no, row, name, profile=ep.profile)
 
 
 def check_structure(ep: Episode) -> Iterator[Issue]:
