@@ -22,13 +22,14 @@ from adapter.mappers.sources import xml1_values
 from adapter.model import Encounter
 
 
-def typical() -> Encounter:
+def typical(n_drugs: int = 8, n_services: int = 12) -> Encounter:
     start = datetime(2025, 7, 1, 8, 0)
     drugs = tuple(drug(f"40.{i}", f"Thuốc {i}", "10", "1500.5", start + timedelta(minutes=i))
-                  for i in range(8))
+                  for i in range(n_drugs))
     services = tuple(service(f"01.{i:04d}", f"Dịch vụ kỹ thuật {i}", "46200", start + timedelta(minutes=i))
-                     for i in range(12))
-    return dataclasses.replace(outpatient(), drugs=drugs, services=services)
+                     for i in range(n_services))
+    encounter: Encounter = dataclasses.replace(outpatient(), drugs=drugs, services=services)
+    return encounter
 
 
 def per_call_us(fn: Callable[[], object], number: int) -> float:
@@ -46,8 +47,13 @@ def main() -> None:
         "XML2 document (8 drugs)": lambda: table_document(2, enc, "3176", FACILITY),
         "XML3 document (12 services)": lambda: table_document(3, enc, "3176", FACILITY),
         "check-in (XML0)": lambda: build_checkin(enc, "3176"),
+        "claim envelope, profile 4750": lambda: build_claim(enc, FACILITY, "4750", created_on=created,
+                                                            policy=policy),
     }
-    figures = {name: per_call_us(fn, 300) for name, fn in rows.items()}
+    big = typical(80, 120)       # a long inpatient stay: ten times the lines
+    rows["claim envelope, 80 drugs + 120 services"] = lambda: build_claim(
+        big, FACILITY, "3176", created_on=created, policy=policy)
+    figures = {name: per_call_us(fn, 30 if "120" in name else 300) for name, fn in rows.items()}
     # Shared machines vary several-fold in speed: a fixed pure-Python workload gives a yardstick.
     numbers = list(range(1000))
     yardstick = per_call_us(lambda: [f"<A>{i}</A>" for i in numbers], 300)
