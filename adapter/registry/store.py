@@ -210,6 +210,7 @@ class RegistryStore:
             seen.add(self._insert(conn, first, now))
             counts["inserted"] += 1
             return
+        seen.add(latest.id)    # listed: whatever happens to it below, it is not "missing"
         old = latest.record
         assert old.valid_from is not None
         if _same(old, record):
@@ -228,7 +229,6 @@ class RegistryStore:
         old_end, new_end = latest.record.valid_to, record.valid_to
         if old_end == new_end:
             counts["unchanged"] += 1
-            seen.add(latest.id)
         elif new_end is not None and (old_end is None or new_end < old_end):
             counts["closed"] += self._close(conn, latest.id, new_end, now)
         else:
@@ -281,9 +281,12 @@ class RegistryStore:
         return [p.record for p in self.periods(ma_cskcb=ma_cskcb) if p.record.valid_on(day)]
 
     def periods_since(self, since: date, *, ma_cskcb: str) -> list[RegisteredPractitioner]:
-        """Periods still running on ``since`` or later: what a 02/DM submission carries."""
+        """What a 02/DM submission carries: periods in force on/after ``since``, plus periods
+        closed on/after ``since`` even when they ended earlier: a change recorded today ends
+        yesterday's period, and BHXH needs that closing row alongside the new one."""
         return [p.record for p in self.periods(ma_cskcb=ma_cskcb)
-                if p.record.valid_to is None or p.record.valid_to >= since]
+                if p.record.valid_to is None or p.record.valid_to >= since
+                or (p.closed_at is not None and p.closed_at.date() >= since)]
 
     def history(self, key: str) -> list[StoredPeriod]:
         """All periods, void ones included, of the practitioner with this code, licence or CCCD."""

@@ -46,6 +46,12 @@ def test_a_change_closes_the_old_period_and_opens_a_new_one(engine: Engine) -> N
     assert history[0].record.departments == ("K01", "K03")  # old attributes untouched
     assert history[0].closed_at is not None and history[1].closed_at is None
     assert [p.departments for p in store.practitioners_on(date(2026, 12, 1))] == [("K03",)]
+    # Submitted the day the change is recorded: the closing row travels with the new one.
+    recorded = history[0].closed_at
+    assert recorded is not None
+    sent = store.periods_since(recorded.date(), ma_cskcb="48001")
+    assert [(p.valid_from, p.valid_to) for p in sent] == [(date(2024, 3, 5), date(2026, 11, 30)),
+                                                          (date(2026, 12, 1), None)]
 
 
 def test_a_change_on_the_first_day_voids_the_period(engine: Engine) -> None:
@@ -91,6 +97,16 @@ def test_a_new_code_for_the_same_person_is_a_new_period(engine: Engine) -> None:
         ("000999/ĐNA-GPHN", date(2026, 12, 31)),
     ]
     assert len(store.history("048090005678")) == 2  # found by CCCD
+
+
+def test_a_future_change_is_not_reported_missing(engine: Engine) -> None:
+    store = _store(engine)
+    store.sync_practitioners([DOCTOR], ma_cskcb="48001", effective=date(2026, 1, 1), now=NOW)
+    planned = replace(DOCTOR, title="2", valid_from=date(2027, 1, 1))
+    result = store.sync_practitioners([planned], ma_cskcb="48001", effective=date(2026, 11, 22), now=NOW,
+                                      close_missing=True)
+    assert (result.missing, result.closed, result.inserted) == ((), 1, 1)
+    assert [p.record.valid_to for p in store.history(DOCTOR.code)] == [date(2026, 12, 31), None]
 
 
 def test_missing_practitioners_are_reported_and_closed_only_on_request(engine: Engine) -> None:
