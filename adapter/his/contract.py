@@ -111,11 +111,18 @@ def type_kind(annotation: object) -> str:
             "int": "int"}.get(text, "other")
 
 
+_FIELDS: dict[type, tuple[tuple[str, str], ...]] = {}
+
+
 def model_fields(cls: type) -> tuple[tuple[str, str], ...]:
     """(attribute, type kind) of a model class, in declaration order."""
-    return tuple((f.name, type_kind(f.type)) for f in dataclasses.fields(cls))
+    found = _FIELDS.get(cls)
+    if found is None:
+        found = _FIELDS[cls] = tuple((f.name, type_kind(f.type)) for f in dataclasses.fields(cls))
+    return found
 
 
+@cache
 def encounter_fields() -> tuple[tuple[str, str], ...]:
     """Header columns: patient fields, then encounter fields (without nested objects)."""
     patient = tuple(f for f in model_fields(Patient) if f[1] != "other")

@@ -20,7 +20,7 @@ from sqlalchemy import Connection, MetaData, Table
 from adapter.his import contract, demo_data
 from adapter.his.demo_data import GeneratedEncounter
 from adapter.his.engine import writable_engine
-from adapter.model import Encounter, Facility, Practitioner
+from adapter.model import Encounter, Facility, Patient, Practitioner
 
 CHUNK = 2000
 
@@ -56,10 +56,12 @@ def obj_row(obj: object, **extra: Any) -> dict[str, Any]:
     return row
 
 
+_PATIENT = frozenset(f.name for f in fields(Patient))
+
+
 def encounter_row(g: GeneratedEncounter) -> dict[str, Any]:
     e = g.encounter
-    row = {n: getattr(e.patient, n) for n, _ in contract.encounter_fields() if hasattr(e.patient, n)}
-    row.update({n: getattr(e, n) for n, _ in contract.encounter_fields() if not hasattr(e.patient, n)})
+    row = {n: getattr(e.patient if n in _PATIENT else e, n) for n, _ in contract.encounter_fields()}
     guardian = e.patient.guardian
     row.update(guardian_name=guardian.name if guardian else None, guardian_relation=None,
                guardian_id_number=None, guardian_phone=None)
