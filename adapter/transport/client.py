@@ -29,6 +29,7 @@ from typing import Any, TypeVar
 import httpx
 
 from adapter.errors import (
+    AdapterError,
     AuthenticationError,
     ConfigError,
     GatewayUnavailable,
@@ -82,7 +83,8 @@ class GatewayClient:
         redact_httpx_log()
         self._http = httpx.Client(base_url=self._destination, transport=transport, verify=verify,
                                   timeout=self._timeout(), follow_redirects=False,
-                                  limits=httpx.Limits(max_keepalive_connections=settings.max_concurrency))
+                                  limits=httpx.Limits(max_keepalive_connections=settings.max_concurrency
+                                                      * max(len(accounts), 1)))
 
     @classmethod
     def from_settings(cls, settings: GatewaySettings, accounts: Sequence[FacilityAccount], *,
@@ -106,8 +108,14 @@ class GatewayClient:
         form = {"username": account.account.username, endpoint.type_field: endpoint.type_value,
                 "maTinh": ma_tinh(submission.ma_cskcb), "maCSKCB": submission.ma_cskcb,
                 endpoint.file_field: base64.b64encode(submission.payload).decode("ascii")}
-        with self._guarded(account):
-            reply = self._with_token(account, lambda t: self._post_file(endpoint.path, account, t, form))
+        try:
+            with self._guarded(account):
+                reply = self._with_token(account, lambda t: self._post_file(endpoint.path, account, t, form))
+        except AdapterError as exc:
+            log.warning("gateway did not accept ma_cskcb=%s ma_lk=%s kind=%s error=%s code=%s",
+                        submission.ma_cskcb, submission.ma_lk, submission.kind.value, type(exc).__name__,
+                        getattr(exc, "code", ""))
+            raise
         log.info("gateway accepted ma_cskcb=%s ma_lk=%s kind=%s code=%s transaction=%s duplicate=%s",
                  submission.ma_cskcb, submission.ma_lk, submission.kind.value, reply.code,
                  reply.transaction_id, reply.duplicate)
