@@ -9,6 +9,8 @@ from __future__ import annotations
 import sys
 import time
 
+from pydantic import SecretStr
+
 from adapter.ports import DocumentKind, Submission
 from adapter.simulator import SimulatorConfig, SimulatorServer, samples
 from adapter.simulator.checks import Kind, inspect_file
@@ -26,7 +28,7 @@ def main(n: int) -> None:
     check_ms = (time.perf_counter() - t) / n * 1000
     config = SimulatorConfig(accounts={"79001_BV": ("pw", "79001")}, certificates={"79001": [key.cert_pem]},
                              tls=True)
-    account = FacilityAccount(ma_cskcb="79001", username="79001_BV", password="pw")
+    account = FacilityAccount(ma_cskcb="79001", username="79001_BV", password=SecretStr("pw"))
     with SimulatorServer(config) as sim:
         keep = _run(sim, account, docs, reuse=True)
         fresh = _run(sim, account, docs[: max(n // 4, 1)], reuse=False)
