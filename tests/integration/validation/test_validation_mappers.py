@@ -1,4 +1,4 @@
-"""The validator accepts what the mappers emit: a clean encounter, built into a claim, has no blocking issue."""
+"""The validator accepts what the mappers emit: a clean encounter built into a claim has no blocking issue."""
 
 from __future__ import annotations
 
@@ -29,7 +29,8 @@ def _priced(line: DrugLine | ServiceLine, profile: Profile) -> DrugLine | Servic
 
 def _drug(profile: Profile) -> DrugLine:
     line = DrugLine(ma_thuoc="40.17", ma_nhom="4", ten_thuoc="Paracetamol", don_vi_tinh="Viên",
-                    ham_luong="500mg", duong_dung="1.01", lieu_dung="1 viên x 2 lần", so_dang_ky="VD-12345-10",
+                    ham_luong="500mg", duong_dung="1.01", lieu_dung="1 viên x 2 lần",
+                    so_dang_ky="VD-12345-10",
                     tt_thau="123/QĐ-SYT;G1;N4;2024", pham_vi="1", tyle_tt_bh=Decimal(100),
                     so_luong=Decimal(10), don_gia=Decimal("1500.5"), muc_huong=Decimal(80), ma_khoa="K01",
                     ma_bac_si="000001/HCM-GPHN", ngay_yl=WHEN, ngay_th_yl=WHEN, ma_pttt="1", nguon_ctra="1")
