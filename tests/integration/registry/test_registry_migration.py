@@ -1,7 +1,7 @@
 """Migration 0003 creates exactly the tables of ``adapter.registry.store``.
 
-The revision is run on its own (through Alembic's Operations) so that this test does not
-depend on the other revisions of the chain; the whole chain is checked by the schema test.
+The revision is run on its own (through Alembic's Operations) so that a difference points
+at this revision; ``test_chain_to_head_creates_the_registry`` runs the real chain.
 """
 
 from __future__ import annotations
@@ -17,14 +17,7 @@ from sqlalchemy import Engine, MetaData, inspect
 
 from adapter.registry.store import all_tables
 
-_ROOT = Path(__file__).resolve().parents[3] / "adapter"
-# Parked under adapter/registry/pending until revision 0002 exists (a missing down_revision
-# breaks every upgrade); it moves to migrations/versions/0003_registry.py once 0002 lands.
-_CANDIDATES = (
-    _ROOT / "migrations" / "versions" / "0003_registry.py",
-    _ROOT / "registry" / "pending" / "migration_0003_registry.py",
-)
-REVISION = next(p for p in _CANDIDATES if p.exists())
+REVISION = Path(__file__).resolve().parents[3] / "adapter" / "migrations" / "versions" / "0003_registry.py"
 
 
 def _revision() -> ModuleType:
@@ -59,3 +52,11 @@ def test_migrated_schema_equals_the_store_tables(engine: Engine) -> None:
         with Operations.context(MigrationContext.configure(conn)):
             module.downgrade()
     assert not set(inspect(engine).get_table_names()) & {t.name for t in all_tables()}
+
+
+def test_chain_to_head_creates_the_registry(engine: Engine) -> None:
+    from adapter.outbox.migrate import current_revision, upgrade
+
+    upgrade(engine)
+    assert current_revision(engine) is not None
+    assert {t.name for t in all_tables()} <= set(inspect(engine).get_table_names())

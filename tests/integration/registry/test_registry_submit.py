@@ -26,9 +26,8 @@ TODAY = date(2026, 11, 22)
 
 
 def _registry(engine: Engine) -> RegistryStore:
-    upgrade(engine)
+    upgrade(engine)  # the real migration chain creates the outbox and registry tables
     store = RegistryStore(engine)
-    store.create_tables()
     store.sync_practitioners(STAFF, ma_cskcb="48001", effective=TODAY, now=NOW)
     store.save_facility(FACILITY, effective=date(2020, 1, 1), now=NOW)
     return store
