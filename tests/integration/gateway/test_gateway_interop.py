@@ -46,8 +46,9 @@ def test_product_signed_envelope_and_checkin_are_accepted() -> None:
 @pytest.mark.skipif(shutil.which("xmlsec1") is None, reason="xmlsec1 CLI not installed")
 def test_sample_signatures_verify_with_xmlsec1(tmp_path: Path, key: samples.DemoKey) -> None:
     (tmp_path / "cert.pem").write_bytes(key.cert_pem)
-    for name, doc in (("claim", samples.claim("79001", "LK-1")), ("checkin", samples.checkin("79001", "LK-1")),
-                      ("staff", samples.staff("79001"))):
+    documents = {"claim": samples.claim("79001", "LK-1"), "checkin": samples.checkin("79001", "LK-1"),
+                 "staff": samples.staff("79001")}
+    for name, doc in documents.items():
         (tmp_path / f"{name}.xml").write_bytes(samples.sign(doc, key))
         done = subprocess.run(["xmlsec1", "--verify", "--pubkey-cert-pem", str(tmp_path / "cert.pem"),
                                str(tmp_path / f"{name}.xml")], capture_output=True, text=True, timeout=30)
