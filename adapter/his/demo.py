@@ -130,7 +130,9 @@ def generate_demo_his(url: str | Path, *, encounters: int, seed: int, ma_cskcb: 
                       start: datetime | None = None) -> DemoSummary:
     """Create the view-contract schema at ``url`` and fill it with deterministic demo data."""
     began = time.perf_counter()
-    generated = demo_data.generate(encounters=encounters, seed=seed, ma_cskcb=ma_cskcb, start=start)
+    tally = Tally()
+    generated = tally.count(demo_data.iter_generate(encounters=encounters, seed=seed, ma_cskcb=ma_cskcb,
+                                                    start=start))
     md = contract.build_metadata()
     engine = writable_engine(url)
     try:
@@ -146,13 +148,26 @@ def generate_demo_his(url: str | Path, *, encounters: int, seed: int, ma_cskcb: 
             counts = writer.close()
     finally:
         engine.dispose()
-    return summarize(engine.url.render_as_string(hide_password=True), generated, counts, began)
+    return tally.summary(engine.url.render_as_string(hide_password=True), counts, began)
 
 
-def summarize(url: str, generated: list[GeneratedEncounter], counts: dict[str, int],
-              began: float) -> DemoSummary:
-    done = sum(1 for g in generated if g.finished)
-    return DemoSummary(url=url, encounters=len(generated), finished=done, open=len(generated) - done,
-                       rows=counts, seconds=round(time.perf_counter() - began, 3),
-                       first_ma_lk=generated[0].encounter.ma_lk if generated else "",
-                       last_ma_lk=generated[-1].encounter.ma_lk if generated else "")
+class Tally:
+    """Counts generated encounters as they stream past (the generators never hold them all)."""
+
+    def __init__(self) -> None:
+        self.total = self.finished = 0
+        self.first = self.last = ""
+
+    def count(self, items: Iterable[GeneratedEncounter]) -> Iterator[GeneratedEncounter]:
+        for g in items:
+            self.total += 1
+            self.finished += g.finished
+            self.first = self.first or g.encounter.ma_lk
+            self.last = g.encounter.ma_lk
+            yield g
+
+    def summary(self, url: str, counts: dict[str, int], began: float) -> DemoSummary:
+        return DemoSummary(url=url, encounters=self.total, finished=self.finished,
+                           open=self.total - self.finished, rows=counts,
+                           seconds=round(time.perf_counter() - began, 3), first_ma_lk=self.first,
+                           last_ma_lk=self.last)

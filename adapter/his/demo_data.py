@@ -15,6 +15,7 @@ from __future__ import annotations
 import dataclasses
 import random
 import unicodedata
+from collections.abc import Iterator
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 from decimal import Decimal
@@ -275,13 +276,17 @@ def _staff_name(code: str) -> str:
 def generate(*, encounters: int, seed: int, ma_cskcb: str = "79001",
              start: datetime | None = None) -> list[GeneratedEncounter]:
     """``encounters`` deterministic demo encounters, about one every six minutes from ``start``."""
+    return list(iter_generate(encounters=encounters, seed=seed, ma_cskcb=ma_cskcb, start=start))
+
+
+def iter_generate(*, encounters: int, seed: int, ma_cskcb: str = "79001",
+                  start: datetime | None = None) -> Iterator[GeneratedEncounter]:
+    """The same encounters as :func:`generate`, one at a time (flat memory for large demos)."""
     rng = random.Random(seed)
     at = start or DEFAULT_START
-    out = []
     for n in range(1, encounters + 1):
         at += timedelta(minutes=rng.randint(1, 11))
-        out.append(_one(rng, n, at, ma_cskcb))
-    return out
+        yield _one(rng, n, at, ma_cskcb)
 
 
 def _one(rng: random.Random, n: int, at: datetime, ma_cskcb: str) -> GeneratedEncounter:

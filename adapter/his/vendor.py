@@ -22,7 +22,7 @@ from sqlalchemy import Column, DateTime, Integer, MetaData, SmallInteger, String
 
 from adapter import catalogue
 from adapter.his import contract, demo_data
-from adapter.his.demo import ChunkedWriter, DemoSummary, encounter_row, obj_row, summarize
+from adapter.his.demo import ChunkedWriter, DemoSummary, Tally, encounter_row, obj_row
 from adapter.his.demo_data import GeneratedEncounter
 from adapter.his.engine import writable_engine
 from adapter.model import Encounter, Practitioner
@@ -128,7 +128,9 @@ def generate_vendor_his(url: str | Path, *, encounters: int, seed: int, ma_cskcb
                         start: datetime | None = None) -> DemoSummary:
     """Create the vendor-shaped schema at ``url`` with the same encounters as the contract demo."""
     began = time.perf_counter()
-    generated = demo_data.generate(encounters=encounters, seed=seed, ma_cskcb=ma_cskcb, start=start)
+    tally = Tally()
+    generated = tally.count(demo_data.iter_generate(encounters=encounters, seed=seed, ma_cskcb=ma_cskcb,
+                                                    start=start))
     md = build_vendor_metadata()
     allowed = {t.name: {c.name for c in t.columns} for t in md.tables.values()}
     engine = writable_engine(url)
@@ -146,4 +148,4 @@ def generate_vendor_his(url: str | Path, *, encounters: int, seed: int, ma_cskcb
             counts = writer.close()
     finally:
         engine.dispose()
-    return summarize(engine.url.render_as_string(hide_password=True), generated, counts, began)
+    return tally.summary(engine.url.render_as_string(hide_password=True), counts, began)
