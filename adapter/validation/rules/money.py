@@ -2,10 +2,10 @@
 
 Line totals are re-derived here from the parsed strings; the split of a line into
 T_BNTT / T_BNCCT / T_BHTT reuses ``adapter.money.split_4750`` / ``split_3176`` so the
-validator and the mapper can never disagree on the formula. The split is recomputed
-from the *recomputed* THANH_TIEN_BV/BH, so a wrong split is reported against what the
-line should say, and a wrong THANH_TIEN_BV whose split is otherwise right is reported
-once, not again in every field derived from it.
+validator and the mapper can never disagree on the formula. A split is accepted when
+it follows from either the recomputed or the reported THANH_TIEN_BV/BH: a wrong
+THANH_TIEN_BV is reported once (MONEY_LINE_TOTAL), not again in every field derived
+from it, whichever of the two the HIS split.
 """
 
 from __future__ import annotations
@@ -58,15 +58,13 @@ def _far(reported: Decimal | None, expected: Decimal, tolerance: Decimal) -> boo
     return reported is not None and abs(reported - expected) > tolerance
 
 
-def _basis(v: Amounts, expected: tuple[Decimal, ...] | None, tol: Decimal) -> tuple[Decimal, Decimal] | None:
-    """(THANH_TIEN_BV, THANH_TIEN_BH) to split: recomputed, or as reported when not recomputable."""
+def _bases(v: Amounts, expected: tuple[Decimal, ...] | None) -> list[tuple[Decimal, Decimal]]:
+    """(THANH_TIEN_BV, THANH_TIEN_BH) pairs a correct split may start from: recomputed and as reported."""
+    out = [(e, expected[-1]) for e in expected[:-1]] if expected is not None else []
     bv, bh = v["THANH_TIEN_BV"], v["THANH_TIEN_BH"]
-    if expected is None:
-        return (bv, bh) if bv is not None and bh is not None else None
-    chosen = expected[0]
-    if bv is not None and len(expected) == 3 and not _far(bv, expected[1], tol):
-        chosen = expected[1]            # the line used the 3176 'no price difference' formula
-    return chosen, expected[-1]
+    if bv is not None and bh is not None and (bv, bh) not in out:
+        out.append((bv, bh))
+    return out
 
 
 def _total_faults(v: Amounts, expected: tuple[Decimal, ...] | None, tol: Decimal) -> list[str]:
@@ -86,12 +84,13 @@ def _split_faults(v: Amounts, expected: tuple[Decimal, ...] | None, tol: Decimal
         part = v[name]
         other = other + part if part is not None else other
     faults = ["T_NGUONKHAC"] if _far(v["T_NGUONKHAC"], other, tol) else []
-    basis = _basis(v, expected, tol)
-    if basis is None:
-        return faults
     split = split_3176 if profile == "3176" else split_4750
-    parts = split(basis[0], basis[1], _or(v["MUC_HUONG"], HUNDRED), _or(v["T_NGUONKHAC"], other))
-    return faults + [name for name, value in zip(_SPLIT, parts, strict=True) if _far(v[name], value, tol)]
+    muc, nk = _or(v["MUC_HUONG"], HUNDRED), _or(v["T_NGUONKHAC"], other)
+    candidates = [split(bv, bh, muc, nk) for bv, bh in _bases(v, expected)]
+    for i, name in enumerate(_SPLIT):
+        if candidates and all(_far(v[name], parts[i], tol) for parts in candidates):
+            faults.append(name)
+    return faults
 
 
 def _sanity_faults(table: int, row: Row, v: Amounts) -> list[str]:
