@@ -65,7 +65,8 @@ def create_app(state: SimulatorState) -> Starlette:
     routes += [Route("/admin/faults", api.set_faults, methods=["POST"]),
                Route("/admin/report", api.report, methods=["GET"]),
                Route("/admin/records", api.records, methods=["GET"]),
-               Route("/admin/reset", api.reset, methods=["POST"])]
+               Route("/admin/reset", api.reset, methods=["POST"]),
+               Route("/admin/certificates", api.register_certificate, methods=["POST"])]
     return SimulatorApp(routes=routes)
 
 
@@ -153,7 +154,7 @@ class _Api:
         ma_cskcb = (form or {}).get("maCSKCB", "")
         try:
             raw = self._authorised_file(request, form, loai, file_field)
-            certs = self.state.config.certificates.get(ma_cskcb, ())
+            certs = self.state.certificates(ma_cskcb)
             document = inspect_file(raw, kind=kind, ma_cskcb=ma_cskcb, certificates=certs)
         except DataError as exc:
             self._note(kind.value, exc.rule, ma_cskcb=ma_cskcb)
@@ -227,6 +228,17 @@ class _Api:
             return JSONResponse({"error": str(exc)}, status_code=400)
         log.info("simulator faults changed: %s", sorted(changes))
         return JSONResponse(self.state.faults.as_dict())
+
+    async def register_certificate(self, request: Request) -> Response:
+        """``{"ma_cskcb": "79001", "pem": "-----BEGIN CERTIFICATE-----..."}`` (demo convenience)."""
+        try:
+            data = json.loads(await request.body())
+            fingerprint = self.state.register_certificate(str(data["ma_cskcb"]), str(data["pem"]).encode())
+        except (ValueError, KeyError, TypeError, ConfigError) as exc:
+            return JSONResponse({"error": f"bad certificate registration: {type(exc).__name__}"},
+                                status_code=400)
+        log.info("simulator registered certificate %s for ma_cskcb=%s", fingerprint, data["ma_cskcb"])
+        return JSONResponse({"ma_cskcb": data["ma_cskcb"], "sha256": fingerprint})
 
     async def report(self, request: Request) -> Response:
         return JSONResponse(self.state.report())

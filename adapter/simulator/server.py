@@ -60,7 +60,9 @@ class SimulatorServer:
         return ssl.create_default_context(cafile=str(self.ca_pem_path))
 
     def start(self) -> SimulatorServer:
-        logging.getLogger("uvicorn.error").addFilter(_QuietDrops())
+        uvicorn_log = logging.getLogger("uvicorn.error")
+        if not any(isinstance(f, _QuietDrops) for f in uvicorn_log.filters):
+            uvicorn_log.addFilter(_QuietDrops())
         try:
             self._sock = socket.create_server((self.config.host, self.config.port))
         except OSError as exc:

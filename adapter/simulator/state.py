@@ -14,6 +14,10 @@ from dataclasses import dataclass
 from datetime import datetime, time, timedelta, timezone
 from typing import Any
 
+from cryptography import x509
+from cryptography.hazmat.primitives import hashes
+
+from adapter.errors import ConfigError
 from adapter.simulator.config import Faults, SimulatorConfig
 
 VN_TIME = timezone(timedelta(hours=7))      # Vietnam has no DST; the gateway speaks local time
@@ -61,9 +65,10 @@ class SimulatorState:
         self.reset()
 
     def reset(self) -> None:
-        """Forget tokens, records and counters; faults go back to the configured ones."""
+        """Forget tokens, records and counters; faults and certificates go back to the configured ones."""
         with self._lock:
             self._faults = self.config.faults
+            self._certificates = {k: list(v) for k, v in self.config.certificates.items()}
             self._rng = random.Random(self.config.seed)
             self._tokens: dict[str, Issued] = {}
             self._received: list[Received] = []
@@ -107,6 +112,22 @@ class SimulatorState:
             return True
         now = self.config.clock.now().astimezone(VN_TIME).time()
         return any(_within(now, start, end) for start, end in faults.maintenance_windows)
+
+    # -- certificate registry (the portal's "Danh mục chứng thư số") --------------------
+
+    def certificates(self, ma_cskcb: str) -> list[bytes]:
+        with self._lock:
+            return list(self._certificates.get(ma_cskcb, ()))
+
+    def register_certificate(self, ma_cskcb: str, pem: bytes) -> str:
+        """Register a facility certificate at run time; its SHA-256 fingerprint (hex)."""
+        try:
+            cert = x509.load_pem_x509_certificate(pem)
+        except ValueError as exc:
+            raise ConfigError("not a PEM certificate") from exc
+        with self._lock:
+            self._certificates.setdefault(ma_cskcb, []).append(pem)
+        return cert.fingerprint(hashes.SHA256()).hex()
 
     # -- tokens -------------------------------------------------------------------------
 

@@ -210,3 +210,15 @@ def test_card_lookup_over_http(api: httpx.Client) -> None:
 def test_fault_values_are_type_checked(api: httpx.Client, change: dict[str, object]) -> None:
     assert api.post("/admin/faults", json=change).status_code == 400
     assert api.get("/admin/report").json()["faults_now"]["error_rate"] == 0.0
+
+
+def test_certificates_can_be_registered_at_run_time(api: httpx.Client, other_key: samples.DemoKey) -> None:
+    doc = samples.sign(samples.claim("79001", "LK-2"), other_key)
+    assert send(api, doc)["maKetQua"] == "125"
+
+    done = api.post("/admin/certificates", json={"ma_cskcb": "79001", "pem": other_key.cert_pem.decode()})
+    assert done.status_code == 200 and len(done.json()["sha256"]) == 64
+    assert send(api, doc)["maKetQua"] == "200"
+    assert api.post("/admin/certificates", json={"ma_cskcb": "79001", "pem": "junk"}).status_code == 400
+    api.post("/admin/reset")
+    assert send(api, doc)["maKetQua"] == "125"                 # reset forgets run-time registrations
