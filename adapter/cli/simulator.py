@@ -78,10 +78,15 @@ def _sigterm_as_interrupt() -> None:
 
 
 def _faults(args: argparse.Namespace) -> Any:
+    from adapter.errors import ConfigError
     from adapter.simulator.config import Faults, parse_windows
 
     low, _, high = str(args.latency).partition("-")
-    return Faults(latency_min_s=float(low), latency_max_s=float(high or low), error_rate=args.fail_rate,
+    try:
+        latency = float(low), float(high or low)
+    except ValueError:
+        raise ConfigError(f"--latency must be seconds or MIN-MAX, not {args.latency!r}") from None
+    return Faults(latency_min_s=latency[0], latency_max_s=latency[1], error_rate=args.fail_rate,
                   timeout_rate=args.timeout_rate, timeout_s=args.timeout_s, reset_rate=args.reset_rate,
                   reply_lost_rate=args.reply_lost_rate, token_expiry_every=args.token_expiry_every,
                   maintenance_windows=parse_windows(args.maintenance))
