@@ -74,6 +74,7 @@ def _register_check(cmds: argparse._SubParsersAction[Any]) -> None:
     p = cmds.add_parser("check", help="data-quality report of the registry")
     p.add_argument("--claims", type=Path, action="append", default=[],
                    help="claim XML file or folder: report codes missing from / unused in the catalogue")
+    p.add_argument("--from-outbox", action="store_true", help="also use the claims queued in the outbox")
     p.add_argument("--on", type=date.fromisoformat, help="reference day (default today)")
     p.add_argument("--json", action="store_true")
     p.add_argument("--xlsx", type=Path, help="also write the report as XLSX")
@@ -236,12 +237,12 @@ def _signer(settings: Settings, store: RegistryStore, ma_cskcb: str) -> Any:
 
 def _check(args: argparse.Namespace) -> int:
     from adapter.cli.output import print_json, print_table
-    from adapter.registry.report import claim_codes, run_quality_report, write_report_xlsx
+    from adapter.registry.report import run_quality_report, write_report_xlsx
 
     settings = _settings(args)
     ma_cskcb = _facility_code(args, settings)
     store = _store(args, settings)
-    used = claim_codes(args.claims) if args.claims else None
+    used = _used_codes(args, settings, store, ma_cskcb)
     days = _registry_settings(settings).expiry_warning_days
     findings = run_quality_report(store, ma_cskcb=ma_cskcb, today=args.on or _today(), soon_days=days,
                                   used=used)
@@ -253,6 +254,21 @@ def _check(args: argparse.Namespace) -> int:
     else:
         print_table(rows, columns=["severity", "rule", "practitioner", "row", "field", "message_en"])
     return 1 if any(f.severity.value == "blocking" for f in findings) else 0
+
+
+def _used_codes(args: argparse.Namespace, settings: Settings, store: RegistryStore, ma_cskcb: str
+                ) -> set[str] | None:
+    from adapter.registry.report import claim_codes, claim_codes_from_outbox
+
+    if not args.claims and not args.from_outbox:
+        return None
+    used = claim_codes(args.claims)
+    if args.from_outbox:
+        from adapter.outbox.store import OutboxStore
+
+        outbox = OutboxStore(store.engine, replacement_policy=settings.outbox.replacement_policy)
+        used |= claim_codes_from_outbox(outbox, ma_cskcb=ma_cskcb)
+    return used
 
 
 def _submit(args: argparse.Namespace) -> int:

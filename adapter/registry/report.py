@@ -3,16 +3,21 @@
 from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
-from datetime import date
+from datetime import date, datetime
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from openpyxl import Workbook
 from openpyxl.styles import Font
 
+from adapter.ports import DocumentKind
 from adapter.registry.claim_check import used_codes
 from adapter.registry.quality import Finding, quality_report
 from adapter.registry.service import with_practitioner_departments
 from adapter.registry.store import RegistryStore
+
+if TYPE_CHECKING:
+    from adapter.outbox.store import OutboxStore
 
 REPORT_COLUMNS = ("severity", "rule", "practitioner", "row", "field", "message_en", "message_vi")
 
@@ -28,21 +33,33 @@ def run_quality_report(store: RegistryStore, *, ma_cskcb: str, today: date, soon
     return quality_report(facility, periods, today=today, soon_days=soon_days, used=used)
 
 
-def claim_codes(paths: Iterable[Path]) -> set[str]:
-    """Practitioner codes used by claim files: GIAMDINHHS envelopes or single table documents."""
-    from adapter.validation.engine import xml_files
+def codes_in_document(data: bytes) -> set[str]:
+    """Practitioner codes of one claim document: a GIAMDINHHS envelope or a single table."""
     from adapter.validation.parse import envelope, parse_xml, table_rows
 
-    codes: set[str] = set()
-    for path in paths:
-        for file in xml_files(path):
-            root = parse_xml(file.read_bytes())
-            if root.tag == "GIAMDINHHS":
-                for hoso in envelope(root).hosos:
-                    codes |= used_codes({n: t.rows for n, t in hoso.tables().items()})
-            elif (rows := table_rows(root)) is not None:
-                codes |= used_codes({rows.table: rows.rows})
-    return codes
+    root = parse_xml(data)
+    if root.tag == "GIAMDINHHS":
+        return set().union(*(used_codes({n: t.rows for n, t in hoso.tables().items()})
+                             for hoso in envelope(root).hosos))
+    rows = table_rows(root)
+    return used_codes({rows.table: rows.rows}) if rows is not None else set()
+
+
+def claim_codes(paths: Iterable[Path]) -> set[str]:
+    """Practitioner codes used by the claim files under ``paths``."""
+    from adapter.validation.engine import xml_files
+
+    return set().union(*(codes_in_document(f.read_bytes()) for path in paths for f in xml_files(path)))
+
+
+def claim_codes_from_outbox(outbox: OutboxStore, *, ma_cskcb: str, since: datetime | None = None,
+                            limit: int = 5000) -> set[str]:
+    """Practitioner codes used by the signed claims the adapter queued for this facility."""
+    from adapter.outbox.values import ItemFilter
+
+    items = outbox.list_items(ItemFilter(ma_cskcb=ma_cskcb, since=since, limit=limit))
+    payloads = (outbox.payload(i.id) for i in items if i.kind == DocumentKind.CLAIM.value)
+    return set().union(*(codes_in_document(p) for p in payloads if p is not None))
 
 
 def write_report_xlsx(path: Path, findings: Sequence[Finding]) -> None:
