@@ -13,7 +13,7 @@ import re
 from dataclasses import dataclass
 from datetime import datetime, time
 
-from adapter.registry.identifiers import Problem, _error, split_list
+from adapter.registry.identifiers import Problem, error, split_list
 
 _DAYS = {"T2": 0, "T3": 1, "T4": 2, "T5": 3, "T6": 4, "T7": 5, "CN": 6}
 _DAY_NAMES = {v: k for k, v in _DAYS.items()}
@@ -81,25 +81,25 @@ def check_hours(day: str | None, week: str | None, *, field_day: str = "hours_da
     problems = [p for item in split_list(day) for p in _check_interval(item, field_day)]
     rest = re.sub(r"[\s;,]", "", _WEEK_TOKEN.sub("", (week or "").upper()))
     if rest:
-        problems.append(_error("HOURS_WEEK_FORMAT", field_week,
-                               "working days must be T2..T7 or CN, e.g. T2T3T4T5T6",
-                               "Ngày làm việc phải là T2..T7 hoặc CN, ví dụ T2T3T4T5T6"))
+        problems.append(error("HOURS_WEEK_FORMAT", field_week,
+                              "working days must be T2..T7 or CN, e.g. T2T3T4T5T6",
+                              "Ngày làm việc phải là T2..T7 hoặc CN, ví dụ T2T3T4T5T6"))
     return problems
 
 
 def _check_interval(item: str, field: str) -> list[Problem]:
     m = _INTERVAL.fullmatch(item.upper())
     if not m:
-        return [_error("HOURS_DAY_FORMAT", field,
-                       "working hours must be HHMM-HHMM, optionally prefixed T2..T7/CN",
-                       "Thời gian làm việc phải có dạng HHMM-HHMM, có thể kèm T2..T7/CN")]
+        return [error("HOURS_DAY_FORMAT", field,
+                      "working hours must be HHMM-HHMM, optionally prefixed T2..T7/CN",
+                      "Thời gian làm việc phải có dạng HHMM-HHMM, có thể kèm T2..T7/CN")]
     start, end = _hhmm(m["start"]), _hhmm(m["end"])
     if start is None or end is None:
-        return [_error("HOURS_DAY_TIME", field, "working hours contain an impossible time",
-                       "Thời gian làm việc có giờ phút không hợp lệ")]
+        return [error("HOURS_DAY_TIME", field, "working hours contain an impossible time",
+                      "Thời gian làm việc có giờ phút không hợp lệ")]
     if start == end:
-        return [_error("HOURS_DAY_EMPTY", field, "working interval starts and ends at the same time",
-                       "Khoảng thời gian làm việc có giờ bắt đầu bằng giờ kết thúc")]
+        return [error("HOURS_DAY_EMPTY", field, "working interval starts and ends at the same time",
+                      "Khoảng thời gian làm việc có giờ bắt đầu bằng giờ kết thúc")]
     return []
 
 

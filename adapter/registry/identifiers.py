@@ -32,11 +32,11 @@ class Problem:
     message_vi: str = ""
 
 
-def _error(code: str, field: str, en: str, vi: str = "") -> Problem:
+def error(code: str, field: str, en: str, vi: str = "") -> Problem:
     return Problem(code=code, field=field, severity=Severity.BLOCKING, message_en=en, message_vi=vi)
 
 
-def _warn(code: str, field: str, en: str, vi: str = "") -> Problem:
+def warning(code: str, field: str, en: str, vi: str = "") -> Problem:
     return Problem(code=code, field=field, severity=Severity.WARNING, message_en=en, message_vi=vi)
 
 
@@ -100,12 +100,12 @@ def check_tax_code(raw: str | None, *, source: TaxCodeSource | None = None,
 
 def _format_problem(text: str, field: str) -> Problem:
     if re.fullmatch(r"\d{9}(-\d{3})?", text):
-        return _error("TAX_CODE_LEADING_ZERO", field,
-                      "tax code has 9 digits: a leading 0 was probably lost in a spreadsheet",
-                      "MST chỉ có 9 chữ số: có thể bảng tính đã bỏ số 0 đầu")
-    return _error("TAX_CODE_FORMAT", field,
-                  "tax code must be 10 digits, 10 digits-NNN, or a 12-digit personal id",
-                  "MST phải gồm 10 số, 10 số-NNN hoặc số định danh cá nhân 12 số")
+        return error("TAX_CODE_LEADING_ZERO", field,
+                     "tax code has 9 digits: a leading 0 was probably lost in a spreadsheet",
+                     "MST chỉ có 9 chữ số: có thể bảng tính đã bỏ số 0 đầu")
+    return error("TAX_CODE_FORMAT", field,
+                 "tax code must be 10 digits, 10 digits-NNN, or a 12-digit personal id",
+                 "MST phải gồm 10 số, 10 số-NNN hoặc số định danh cá nhân 12 số")
 
 
 def _check_mst_parts(text: str, field: str) -> list[Problem]:
@@ -114,14 +114,14 @@ def _check_mst_parts(text: str, field: str) -> list[Problem]:
     base, suffix = m.group(1), m.group(2)
     problems: list[Problem] = []
     if base[2:9] == "0000000":
-        problems.append(_error("TAX_CODE_SEQUENCE", field, "tax code sequence 0000000 is never issued",
-                               "Dãy số thứ tự 0000000 không được cấp"))
+        problems.append(error("TAX_CODE_SEQUENCE", field, "tax code sequence 0000000 is never issued",
+                              "Dãy số thứ tự 0000000 không được cấp"))
     if suffix == "000":
-        problems.append(_error("TAX_CODE_BRANCH_SUFFIX", field, "branch suffix must be 001 to 999",
-                               "Hậu tố đơn vị phụ thuộc phải từ 001 đến 999"))
+        problems.append(error("TAX_CODE_BRANCH_SUFFIX", field, "branch suffix must be 001 to 999",
+                              "Hậu tố đơn vị phụ thuộc phải từ 001 đến 999"))
     if mst_check_digit(base[:9]) != int(base[9]):
-        problems.append(_error("TAX_CODE_CHECK_DIGIT", field, "tax code check digit is wrong",
-                               "Chữ số kiểm tra của MST không đúng"))
+        problems.append(error("TAX_CODE_CHECK_DIGIT", field, "tax code check digit is wrong",
+                              "Chữ số kiểm tra của MST không đúng"))
     return problems
 
 
@@ -137,14 +137,14 @@ def _source_problems(form: TaxCodeForm, source: TaxCodeSource | None, field: str
     if source is None:
         if form is TaxCodeForm.THIRTEEN:
             # Da Nang's synthetic "parent-NNN" codes look exactly like tax-issued branch codes.
-            return [_warn("TAX_CODE_SOURCE_UNKNOWN", field,
-                          "13-character tax code without a declared source (tax-issued branch or synthetic)",
-                          "MST 13 ký tự chưa ghi rõ nguồn (chi nhánh do thuế cấp hay mã tự đặt)")]
+            return [warning("TAX_CODE_SOURCE_UNKNOWN", field,
+                            "13-character tax code without a declared source (tax branch or synthetic)",
+                            "MST 13 ký tự chưa ghi rõ nguồn (chi nhánh do thuế cấp hay mã tự đặt)")]
         return []
     if _FORMS_BY_SOURCE[source] is not form:
-        return [_error("TAX_CODE_SOURCE_MISMATCH", field,
-                       f"tax code form {form.value} does not match its declared source {source.value}",
-                       "Dạng MST không khớp với nguồn khai báo")]
+        return [error("TAX_CODE_SOURCE_MISMATCH", field,
+                      f"tax code form {form.value} does not match its declared source {source.value}",
+                      "Dạng MST không khớp với nguồn khai báo")]
     return []
 
 
@@ -185,23 +185,23 @@ def check_cccd(raw: str | None, *, today: date, birth_year: int | None = None, g
         return []
     parts = parse_cccd(text)
     if parts is None:
-        return [_error("CCCD_FORMAT", field, "personal id must be 12 digits",
-                       "Số định danh phải gồm 12 chữ số")]
+        return [error("CCCD_FORMAT", field, "personal id must be 12 digits",
+                      "Số định danh phải gồm 12 chữ số")]
     problems: list[Problem] = []
     if parts.province not in CCCD_PROVINCES_63:
-        problems.append(_warn("CCCD_PROVINCE", field,
-                              "personal id prefix is not a province code (country code?)",
-                              "Ba số đầu không phải mã tỉnh (có thể là mã quốc gia)"))
+        problems.append(warning("CCCD_PROVINCE", field,
+                                "personal id prefix is not a province code (country code?)",
+                                "Ba số đầu không phải mã tỉnh (có thể là mã quốc gia)"))
     if parts.birth_year > today.year:
-        problems.append(_error("CCCD_BIRTH_YEAR", field, "personal id encodes a birth year in the future",
-                               "Năm sinh trong số định danh ở tương lai"))
+        problems.append(error("CCCD_BIRTH_YEAR", field, "personal id encodes a birth year in the future",
+                              "Năm sinh trong số định danh ở tương lai"))
     elif birth_year is not None and parts.birth_year != birth_year:
-        problems.append(_error("CCCD_BIRTH_YEAR", field,
-                               "personal id birth year differs from the date of birth",
-                               "Năm sinh trong số định danh khác ngày sinh"))
+        problems.append(error("CCCD_BIRTH_YEAR", field,
+                              "personal id birth year differs from the date of birth",
+                              "Năm sinh trong số định danh khác ngày sinh"))
     if gender in ("1", "2") and parts.male != (gender == "1"):
-        problems.append(_error("CCCD_SEX", field, "personal id sex digit differs from GIOI_TINH",
-                               "Chữ số giới tính trong số định danh khác GIOI_TINH"))
+        problems.append(error("CCCD_SEX", field, "personal id sex digit differs from GIOI_TINH",
+                              "Chữ số giới tính trong số định danh khác GIOI_TINH"))
     return problems
 
 
@@ -244,12 +244,12 @@ def check_licence(raw: str | None, *, kind: str | None = None, field: str = "lic
         return []
     key = licence_key(text)
     if key is None:
-        return [_warn("LICENCE_FORMAT", field,
-                      "licence number does not look like NNNNNN/ISSUER-CCHN|GPHN; review it",
-                      "Số CCHN/GPHN không đúng dạng NNNNNN/NƠI CẤP-CCHN|GPHN; cần rà soát")]
+        return [warning("LICENCE_FORMAT", field,
+                        "licence number does not look like NNNNNN/ISSUER-CCHN|GPHN; review it",
+                        "Số CCHN/GPHN không đúng dạng NNNNNN/NƠI CẤP-CCHN|GPHN; cần rà soát")]
     if kind and kind.upper() != key.kind.value:
-        return [_error("LICENCE_KIND_MISMATCH", field, "licence kind differs from the kind in the number",
-                       "Loại giấy phép khác với loại ghi trong số")]
+        return [error("LICENCE_KIND_MISMATCH", field, "licence kind differs from the kind in the number",
+                      "Loại giấy phép khác với loại ghi trong số")]
     return []
 
 
@@ -265,20 +265,20 @@ def check_ma_khoa(raw: str | None, *, known: frozenset[str] | None = None, field
     problems: list[Problem] = []
     for item in split_list(raw):
         if not MA_KHOA.fullmatch(item):
-            problems.append(_error("MA_KHOA_FORMAT", field,
-                                   "department code must look like K01, K0809, K16.1, K02.D35",
-                                   "Mã khoa không đúng dạng (K01, K0809, K16.1, K02.D35)"))
+            problems.append(error("MA_KHOA_FORMAT", field,
+                                  "department code must look like K01, K0809, K16.1, K02.D35",
+                                  "Mã khoa không đúng dạng (K01, K0809, K16.1, K02.D35)"))
         elif known is not None and item not in known:
-            problems.append(_error("MA_KHOA_UNKNOWN", field,
-                                   "department code is not a department of the facility",
-                                   "Mã khoa không có trong danh mục khoa của cơ sở"))
+            problems.append(error("MA_KHOA_UNKNOWN", field,
+                                  "department code is not a department of the facility",
+                                  "Mã khoa không có trong danh mục khoa của cơ sở"))
     return problems
 
 
 def check_ma_cskcb(raw: str | None, *, field: str = "ma_cskcb") -> list[Problem]:
     if MA_CSKCB.fullmatch((raw or "").strip()):
         return []
-    return [_error("MA_CSKCB_FORMAT", field, "facility code must be 5 digits", "Mã CSKCB phải gồm 5 chữ số")]
+    return [error("MA_CSKCB_FORMAT", field, "facility code must be 5 digits", "Mã CSKCB phải gồm 5 chữ số")]
 
 
 def gs1_check_ok(code: str) -> bool:
@@ -295,11 +295,12 @@ def check_national_facility_id(raw: str | None, *, field: str = "national_id") -
     if not text:
         return []
     if not re.fullmatch(r"\d{13}", text):
-        return [_error("FACILITY_ID_FORMAT", field, "national facility id must be 13 digits",
-                       "Mã định danh cơ sở phải gồm 13 chữ số")]
+        return [error("FACILITY_ID_FORMAT", field, "national facility id must be 13 digits",
+                      "Mã định danh cơ sở phải gồm 13 chữ số")]
     if not gs1_check_ok(text):
-        return [_warn("FACILITY_ID_GS1", field, "national facility id fails the GS1 check (unconfirmed rule)",
-                      "Mã định danh cơ sở không qua kiểm tra GS1 (quy tắc chưa xác nhận)")]
+        return [warning("FACILITY_ID_GS1", field,
+                        "national facility id fails the GS1 check (unconfirmed rule)",
+                        "Mã định danh cơ sở không qua kiểm tra GS1 (quy tắc chưa xác nhận)")]
     return []
 
 
