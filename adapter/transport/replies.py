@@ -89,7 +89,7 @@ def parse_body(body: bytes) -> dict[str, Any] | None:
 def to_reply(status: int, data: Mapping[str, Any]) -> GatewayReply:
     """The reply fields as the gateway sent them (no patient data is expected in them)."""
     return GatewayReply(
-        code=str(data.get("maKetQua", "")),
+        code="" if data.get("maKetQua") is None else str(data["maKetQua"]),
         transaction_id=str(data.get("maGiaoDich") or ""),
         received_at=str(data.get("thoiGianTiepNhan") or ""),
         message=str(data.get("thongDiep") or ""),
@@ -102,7 +102,7 @@ def classify(status: int, body: bytes, table: ReplyTable) -> tuple[Outcome, Gate
     """The outcome of one submission reply, and the parsed reply when there is one."""
     data = parse_body(body)
     by_http = http_outcome(status)
-    if data is None or "maKetQua" not in data:
+    if data is None or data.get("maKetQua") in (None, ""):
         if by_http is None:
             raise OutcomeUnknown(f"HTTP {status} without the documented JSON reply")
         return by_http, None
@@ -116,7 +116,7 @@ def classify(status: int, body: bytes, table: ReplyTable) -> tuple[Outcome, Gate
 def interpret(status: int, body: bytes, table: ReplyTable) -> GatewayReply:
     """The accepted reply, or the adapter error that the outcome calls for."""
     outcome, reply = classify(status, body, table)
-    code = reply.code if reply else str(status)
+    code = (reply.code if reply else "") or f"HTTP{status}"
     if outcome is Outcome.ACCEPTED and reply is not None:
         return reply
     if outcome is Outcome.AUTHENTICATION:

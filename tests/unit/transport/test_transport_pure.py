@@ -55,7 +55,8 @@ def test_classification_table(status: int, payload: bytes, outcome: Outcome) -> 
     assert classify(status, payload, TABLE)[0] is outcome
 
 
-@pytest.mark.parametrize("payload", [b"<html/>", b"[]", b'{"thongDiep": "no code"}', b""])
+@pytest.mark.parametrize("payload", [b"<html/>", b"[]", b'{"thongDiep": "no code"}', b"",
+                                     b'{"maKetQua": null}', b'{"maKetQua": ""}'])
 def test_a_2xx_without_the_documented_reply_is_an_unknown_outcome(payload: bytes) -> None:
     with pytest.raises(OutcomeUnknown):
         classify(200, payload, TABLE)
