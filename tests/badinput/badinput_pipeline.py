@@ -1,0 +1,106 @@
+"""Runs the real pipeline (bootstrap -> poll -> drain against the simulator) over a corrupted demo HIS."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator, Mapping
+from contextlib import contextmanager
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from cryptography.hazmat.primitives.serialization import Encoding
+from sqlalchemy import create_engine
+
+from adapter.bootstrap import App, bootstrap
+from adapter.his import demo_data
+from adapter.his.demo import generate_demo_his
+from adapter.outbox.values import ItemFilter
+from adapter.settings import Settings
+from adapter.simulator.config import SimulatorConfig
+from adapter.simulator.server import SimulatorServer
+
+FACILITY = "79001"
+USER = "79001_BV"
+PASSWORD = "pw-badinput"
+
+
+@dataclass(frozen=True, kw_only=True, slots=True)
+class Outcome:
+    """What the outbox holds for one MA_LK after poll + drain."""
+
+    ma_lk: str
+    status: str
+    issues: tuple[dict[str, Any], ...]
+    last_error: str | None
+
+    def locations(self) -> set[tuple[str, str]]:
+        return {(str(i.get("rule")), f"{i.get('table')}.{i.get('field')}") for i in self.issues}
+
+    def blocking_rules(self) -> set[str]:
+        return {str(i["rule"]) for i in self.issues if i.get("severity") == "blocking"}
+
+
+def settings(workdir: Path, his: Path) -> Settings:
+    return Settings(
+        workdir=workdir,
+        his={"url": f"sqlite:///{his}"},
+        facilities=[
+            {
+                "ma_cskcb": FACILITY,
+                "name": "Bệnh viện thử",
+                "username": USER,
+                "password": PASSWORD,
+                "sending_enabled": True,
+            }
+        ],
+        signing={"kind": "demo"},
+        gateway={"environment": "simulator"},
+    )
+
+
+def demo_his(path: Path, *, encounters: int, seed: int = 1) -> list[demo_data.GeneratedEncounter]:
+    """Write the demo HIS and return the encounters it holds (same seed, same data)."""
+    generate_demo_his(path, encounters=encounters, seed=seed, ma_cskcb=FACILITY)
+    return demo_data.generate(encounters=encounters, seed=seed, ma_cskcb=FACILITY)
+
+
+@contextmanager
+def his_connection(path: Path) -> Iterator[Any]:
+    engine = create_engine(f"sqlite:///{path}")
+    try:
+        with engine.begin() as conn:
+            yield conn
+    finally:
+        engine.dispose()
+
+
+@contextmanager
+def running_app(workdir: Path, his: Path) -> Iterator[App]:
+    """An App wired to a fresh simulator that trusts its demo certificate."""
+    app = bootstrap(settings(workdir, his))
+    try:
+        pem = app.signer().certificate.public_bytes(Encoding.PEM)
+        config = SimulatorConfig(accounts={USER: (PASSWORD, FACILITY)}, certificates={FACILITY: [pem]})
+        with SimulatorServer(config) as sim:
+            app.base_url_override = sim.base_url
+            yield app
+    finally:
+        app.close()
+
+
+def run_pipeline(app: App) -> tuple[Any, Any]:
+    poll = app.poll_his()
+    drain = app.drain(concurrency=4)
+    return poll, drain
+
+
+def outcomes(app: App) -> Mapping[str, Outcome]:
+    """MA_LK -> what the outbox holds (the current version's issues)."""
+    out: dict[str, Outcome] = {}
+    for row in app.outbox.list_items(ItemFilter(limit=100_000)):
+        detail = app.outbox.get(row.id)
+        current = next(v for v in detail.versions if v.version == row.version)
+        out[row.ma_lk] = Outcome(
+            ma_lk=row.ma_lk, status=row.status.value, issues=current.issues, last_error=row.last_error
+        )
+    return out
