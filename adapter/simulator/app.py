@@ -149,7 +149,7 @@ class _Api:
         every, count = self.state.faults.token_expiry_every, self.state.count_submission()
         if every > 0 and count % every == 0:
             self.state.expire_tokens()
-            self._note(kind.value, "", "token_expired")
+            self._note("token", "", "token_expired")     # not a request of its own: keep "received" exact
         form = await _form(request)
         ma_cskcb = (form or {}).get("maCSKCB", "")
         try:
@@ -158,7 +158,7 @@ class _Api:
             document = inspect_file(raw, kind=kind, ma_cskcb=ma_cskcb, certificates=certs)
         except DataError as exc:
             self._note(kind.value, exc.rule, ma_cskcb=ma_cskcb)
-            return _reply(exc.rule, note=str(exc).rsplit(" (rule", 1)[0])
+            return _reply(exc.rule, note=str(exc).rsplit(" (rule", 1)[0])   # DataError appends "(rule …)"
         return self._accept(document.kind, ma_cskcb, document.ma_lk, document.sha256)
 
     def _authorised_file(self, request: Request, form: dict[str, str] | None,
