@@ -24,6 +24,7 @@ from dataclasses import dataclass
 from datetime import date, datetime
 from typing import Literal, Protocol
 
+from adapter.registry.hours import WorkingHours
 from adapter.registry.identifiers import fold_licence, split_list
 from adapter.registry.model import RegisteredPractitioner
 from adapter.validation.issues import Issue, Severity
@@ -66,30 +67,43 @@ def _keys(p: RegisteredPractitioner) -> set[str]:
 
 
 class RegistryPractitioners:
-    """An in-memory snapshot of registered periods, answering ``status(code, on)``."""
+    """An in-memory snapshot of registered periods, answering ``status(code, on)``.
+
+    Built once per batch: hours are parsed here, not per claim line.
+    """
 
     def __init__(self, source: PeriodSource | Iterable[RegisteredPractitioner]) -> None:
         records = _records(source)
-        self._index: dict[str, list[RegisteredPractitioner]] = defaultdict(list)
+        self._index: dict[str, list[tuple[RegisteredPractitioner, WorkingHours]]] = defaultdict(list)
         for record in records:
+            entry = (record, record.hours)
             for key in _keys(record):
-                self._index[key].append(record)
+                self._index[key].append(entry)
         self.size = len(records)
+        self._resolved: dict[str, list[tuple[RegisteredPractitioner, WorkingHours]]] = {}
+
+    def _entries(self, code: str) -> list[tuple[RegisteredPractitioner, WorkingHours]]:
+        # Claims repeat a few codes thousands of times: resolve each spelling once.
+        found = self._resolved.get(code)
+        if found is None:
+            base = supervising_code(code)
+            found = self._index.get(base) or self._index.get(fold_licence(base)) or []
+            self._resolved[code] = found
+        return found
 
     def periods_for(self, code: str) -> list[RegisteredPractitioner]:
-        base = supervising_code(code)
-        found = self._index.get(base) or self._index.get(fold_licence(base)) or []
-        return list(found)
+        return [record for record, _ in self._entries(code)]
 
     def status(self, code: str, on: date) -> Status:
         """``on`` may be a datetime: then the registered hours are checked too."""
-        periods = self.periods_for(code)
-        if not periods:
+        entries = self._entries(code)
+        if not entries:
             return "unknown"
-        valid = [p for p in periods if p.valid_on(on.date() if isinstance(on, datetime) else on)]
+        day = on.date() if isinstance(on, datetime) else on
+        valid = [hours for record, hours in entries if record.valid_on(day)]
         if not valid:
             return "expired"
-        if isinstance(on, datetime) and all(not p.hours.empty and not p.hours.covers(on) for p in valid):
+        if isinstance(on, datetime) and all(not h.empty and not h.covers(on) for h in valid):
             return "outside_hours"
         return "valid"
 
