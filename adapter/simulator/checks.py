@@ -16,7 +16,7 @@ from dataclasses import dataclass
 
 from lxml import etree
 from signxml.algorithms import DigestAlgorithm, SignatureMethod
-from signxml.exceptions import InvalidInput, InvalidSignature
+from signxml.exceptions import SignXMLException
 from signxml.verifier import SignatureConfiguration, XMLVerifier
 
 from adapter.errors import DataError
@@ -166,8 +166,8 @@ def _verifies(raw: bytes, pem: bytes) -> bool:
     verifier.excise_empty_xmlns_declarations = True
     try:
         verifier.verify(raw, x509_cert=pem.decode("ascii"), expect_config=_PROFILE)
-    except (InvalidSignature, InvalidInput, ValueError):
-        return False
+    except (SignXMLException, ValueError, etree.LxmlError):
+        return False            # any verifier complaint is the sender's problem (124/125), never a 500
     return True
 
 

@@ -79,7 +79,7 @@ def _window(text: str) -> tuple[time, time]:
 class SimulatorConfig:
     """What the simulated gateway knows. ``accounts``: username -> (password, MA_CSKCB)."""
 
-    accounts: Mapping[str, tuple[str, str]] = field(default_factory=dict)
+    accounts: Mapping[str, tuple[str, str]] = field(default_factory=dict, repr=False)   # has passwords
     certificates: Mapping[str, Sequence[bytes]] = field(default_factory=dict)   # MA_CSKCB -> PEMs
     host: str = "127.0.0.1"
     port: int = 0

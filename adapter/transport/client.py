@@ -27,6 +27,7 @@ from types import TracebackType
 from typing import Any, TypeVar
 
 import httpx
+from pydantic import SecretStr
 
 from adapter.errors import (
     AdapterError,
@@ -56,10 +57,17 @@ class _Account:
 
     def __init__(self, account: FacilityAccount, max_concurrency: int) -> None:
         self.account = account
-        self.password_md5 = account.password_md5()           # SecretStr: masked in any repr
         self.slots = threading.BoundedSemaphore(max_concurrency)
         self.lock = threading.Lock()
         self.token: Token | None = None
+        self._md5: SecretStr | None = None
+
+    @property
+    def password_md5(self) -> SecretStr:
+        """Read on first use (a facility with a missing secret fails alone, not the whole client)."""
+        if self._md5 is None:
+            self._md5 = self.account.password_md5()
+        return self._md5
 
     def __repr__(self) -> str:
         return f"_Account({self.account.ma_cskcb})"

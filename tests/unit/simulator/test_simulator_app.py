@@ -222,3 +222,7 @@ def test_certificates_can_be_registered_at_run_time(api: httpx.Client, other_key
     assert api.post("/admin/certificates", json={"ma_cskcb": "79001", "pem": "junk"}).status_code == 400
     api.post("/admin/reset")
     assert send(api, doc)["maKetQua"] == "125"                 # reset forgets run-time registrations
+
+
+def test_simulator_config_repr_hides_passwords(sim: SimulatorServer) -> None:
+    assert "pw-79001" not in repr(sim.config)

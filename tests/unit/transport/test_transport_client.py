@@ -315,3 +315,14 @@ def test_concurrent_token_refusals_cause_one_login(account: FacilityAccount, clo
             t.join()
 
     assert logins == 2
+
+
+def test_a_facility_without_a_secret_fails_alone(gateway: ScriptedGateway, account: FacilityAccount,
+                                                 clock: MutableClock) -> None:
+    broken = FacilityAccount(ma_cskcb="01001", username="01001_BV", password_file=Path("/nonexistent/pw"))
+    with GatewayClient(GatewaySettings(), [account, broken], base_url="https://gw.test",
+                       transport=httpx.MockTransport(gateway), clock=clock) as client:
+        with pytest.raises(ConfigError, match="01001"):
+            client.submit(Submission(ma_cskcb="01001", kind=DocumentKind.CLAIM, profile="4750",
+                                     payload=SIGNED))
+        assert client.submit(claim()).code == "200"
