@@ -26,10 +26,11 @@ _TABLE_CODE = re.compile(r"XML(\d{1,2})")
 # Raw C0 controls (other than tab, LF, CR) and their character references are not
 # allowed in XML 1.0; lxml would only say "malformed", so they are found first and
 # reported with the element that holds them.
-_CONTROL_BYTES = re.compile(
-    rb"[\x00-\x08\x0b\x0c\x0e-\x1f]"                                   # raw
-    rb"|&#(?:x0*(?:[0-8bcef]|1[0-9a-f])|0*(?:[0-8]|1[1246-9]|2[0-9]|3[01]));",  # references
-    re.IGNORECASE)
+# translate() maps every C0 control except tab/LF/CR to NUL and everything else to "1":
+# one C-speed pass, then find(). Much faster than a regex over a 30 KB envelope.
+_RAW_CONTROL = bytes(0 if b < 32 and b not in (9, 10, 13) else 49 for b in range(256))
+_CONTROL_REF = re.compile(rb"&#(?:x0*(?:[0-8bcef]|1[0-9a-f])|0*(?:[0-8]|1[1246-9]|2[0-9]|3[01]));",
+                          re.IGNORECASE)
 _OPEN_TAG = re.compile(rb"<([A-Za-z_][\w.-]*)[^<>]*>")
 
 
@@ -94,19 +95,19 @@ def parse_xml(data: bytes) -> etree._Element:
 
 def control_character(data: bytes) -> str | None:
     """The element holding the first control character ("" when outside any), or None."""
-    m = _CONTROL_BYTES.search(data)
-    if m is None:
+    raw = data.translate(_RAW_CONTROL).find(b"\x00")
+    ref = _CONTROL_REF.search(data) if b"&#" in data else None
+    found = [i for i in (raw, ref.start() if ref else -1) if i >= 0]
+    if not found:
         return None
-    tags = _OPEN_TAG.findall(data, 0, m.start())
+    tags = _OPEN_TAG.findall(data, 0, min(found))
     return tags[-1].decode("ascii", "replace") if tags else ""
 
 
-def _leaf_text(el: etree._Element) -> str:
-    return "" if len(el) else (el.text or "")
-
-
 def _row(item: etree._Element) -> dict[str, str]:
-    return {child.tag: _leaf_text(child) for child in item if isinstance(child.tag, str)}
+    # Comments and PIs are dropped by the parser, so every child is an element; one with
+    # children of its own is not a field value and reads as empty.
+    return {str(child.tag): "" if len(child) else (child.text or "") for child in item}
 
 
 def table_rows(root: etree._Element) -> TableRows | None:
