@@ -14,7 +14,7 @@ from adapter.errors import DataError
 from adapter.mappers.fhir import admin, clinical, codes, hiv, summary, visit
 from adapter.mappers.fhir.context import Ctx, IdFactory, Json, codeable, narrative, prune, ref, uuid5_ids
 from adapter.mappers.fhir.policy import FhirPolicy
-from adapter.model import Encounter, Facility
+from adapter.model import Encounter, Facility, ServiceLine
 
 SECTIONS = {
     "hanh-chinh": "Thông tin hành chính",
@@ -65,7 +65,7 @@ def to_transaction(document: dict[str, Any]) -> dict[str, Any]:
 def _groups(ctx: Ctx) -> dict[str, list[Json]]:
     e, pol = ctx.encounter, ctx.policy
     drugs = [d for d in e.drugs if pol.include_hiv or not pol.is_arv(d)]
-    labs = [r for r in e.lab_results if pol.include_hiv or not pol.is_hiv_lab(r)]
+    labs = [r for r in e.lab_results if pol.include_hiv or not hiv.is_hiv_result(ctx, r)]
     conditions = visit.conditions(ctx)
     observations, reports = clinical.results(ctx, labs)
     referral = summary.service_request(ctx)
@@ -75,10 +75,15 @@ def _groups(ctx: Ctx) -> dict[str, list[Json]]:
         "tien-su": [],
         "dot-kham": [visit.encounter(ctx, [c["id"] for c in conditions]), admin.organization(ctx),
                      *conditions, *visit.vital_signs(ctx), *observations, *reports,
-                     *clinical.medication_requests(ctx, drugs), *clinical.procedures(ctx),
+                     *clinical.medication_requests(ctx, drugs), *clinical.procedures(ctx, _services(ctx)),
                      *(hiv.observations(ctx) if pol.include_hiv else []), *admin.practitioners(ctx)],
         "tom-tat": [*([referral] if referral else []), *summary.appointments(ctx)],
     }
+
+
+def _services(ctx: Ctx) -> list[ServiceLine]:
+    pol = ctx.policy
+    return [s for s in ctx.encounter.services if pol.include_hiv or not pol.is_hiv_text(s.ten_dich_vu)]
 
 
 def _composition(ctx: Ctx, groups: dict[str, list[Json]], stamp: str, *, restricted: bool) -> Json:

@@ -45,8 +45,8 @@ def _medication(ctx: Ctx, index: int, d: DrugLine) -> Json:
     })
 
 
-def procedures(ctx: Ctx) -> list[Json]:
-    lines = [s for s in ctx.encounter.services if s.ma_nhom in codes.PROCEDURE_GROUPS]
+def procedures(ctx: Ctx, services: list[ServiceLine]) -> list[Json]:
+    lines = [s for s in services if s.ma_nhom in codes.PROCEDURE_GROUPS]
     return [_procedure(ctx, i, s) for i, s in enumerate(lines)]
 
 

@@ -13,7 +13,7 @@ from adapter.mappers.fhir.admin import patient_id
 from adapter.mappers.fhir.context import Ctx, Json, codeable, fhir_date, prune, ref, split
 from adapter.mappers.fhir.policy import FhirPolicy
 from adapter.mappers.fhir.visit import encounter_id
-from adapter.model import Encounter, HivCare
+from adapter.model import Encounter, HivCare, LabResult
 
 HIV_CATEGORY = "1.9"
 
@@ -23,7 +23,24 @@ def has_hiv_data(e: Encounter, policy: FhirPolicy) -> bool:
         return True
     if any(policy.is_arv(d) for d in e.drugs) or any(policy.is_hiv_lab(r) for r in e.lab_results):
         return True
-    return any(policy.is_hiv_icd(c) for f in _icd_fields(e) for c in split(f))
+    if any(policy.is_hiv_icd(c) for f in _icd_fields(e) for c in split(f)):
+        return True
+    return policy.is_hiv_text(*free_texts(e))
+
+
+def free_texts(e: Encounter) -> list[str | None]:
+    """Every free text the bundle may carry: a mention of HIV in any of them marks the encounter."""
+    texts = [e.ly_do_vv, e.ly_do_vnt, e.chan_doan_vao, e.chan_doan_rv, e.pp_dieu_tri, e.ghi_chu]
+    texts += [s.ten_dich_vu for s in e.services]
+    if e.summary:
+        s = e.summary
+        texts += [s.chan_doan_rv, s.qt_benhly, s.tomtat_kq, s.pp_dieutri, s.ghi_chu]
+    if e.discharge:
+        texts += [e.discharge.pp_dieutri, e.discharge.ghi_chu]
+    if e.referral:
+        r = e.referral
+        texts += [r.dau_hieu_ls, r.qt_benhly, r.tomtat_kq, r.pp_dieutri, r.huong_dieu_tri, r.phuongtien_vc]
+    return texts
 
 
 def _icd_fields(e: Encounter) -> list[str | None]:
@@ -34,6 +51,15 @@ def _icd_fields(e: Encounter) -> list[str | None]:
     if e.appointment:
         fields += [e.appointment.ma_benh_chinh, e.appointment.ma_benh_kt]
     return fields
+
+
+def is_hiv_result(ctx: Ctx, result: LabResult) -> bool:
+    """An HIV lab row, by its own codes and texts or by the name of the service that produced it."""
+    if ctx.policy.is_hiv_lab(result):
+        return True
+    names = [s.ten_dich_vu for s in ctx.encounter.services
+             if result.ma_dich_vu and s.ma_dich_vu == result.ma_dich_vu]
+    return ctx.policy.is_hiv_text(*names)
 
 
 def observations(ctx: Ctx) -> list[Json]:

@@ -44,6 +44,8 @@ DEFAULT_ARV_INGREDIENTS: tuple[str, ...] = (
 )
 # Words that mark a lab indicator or service as HIV-specific.
 DEFAULT_HIV_LAB_WORDS: tuple[str, ...] = ("hiv", "cd4")
+# Words that mark any free text (diagnosis, advice, drug or service name) as naming HIV.
+DEFAULT_HIV_TEXT_WORDS: tuple[str, ...] = ("hiv", "aids", "arv")
 # ICD-10 codes (prefix match) whose presence discloses HIV status.
 DEFAULT_HIV_ICD_PREFIXES: tuple[str, ...] = (
     "B20", "B21", "B22", "B23", "B24", "Z21", "R75", "O98.7", "Z20.6", "Z71.7",
@@ -72,6 +74,7 @@ class FhirPolicy:
     arv_ingredients: tuple[str, ...] = DEFAULT_ARV_INGREDIENTS
     hiv_lab_codes: frozenset[str] = frozenset()       # MA_DICH_VU / MA_CHI_SO marked HIV-specific
     hiv_lab_words: tuple[str, ...] = DEFAULT_HIV_LAB_WORDS
+    hiv_text_words: tuple[str, ...] = DEFAULT_HIV_TEXT_WORDS
     hiv_icd_prefixes: tuple[str, ...] = DEFAULT_HIV_ICD_PREFIXES
 
     @classmethod
@@ -83,7 +86,7 @@ class FhirPolicy:
         for name in ("arv_drug_codes", "hiv_lab_codes"):
             if name in chosen:
                 chosen[name] = frozenset(chosen[name])
-        for name in ("arv_ingredients", "hiv_lab_words", "hiv_icd_prefixes"):
+        for name in ("arv_ingredients", "hiv_lab_words", "hiv_text_words", "hiv_icd_prefixes"):
             if name in chosen:
                 chosen[name] = tuple(chosen[name])
         return cls(**chosen)
@@ -100,16 +103,21 @@ class FhirPolicy:
     # --- sensitive-data recognition -------------------------------------------------------
 
     def is_arv(self, drug: DrugLine) -> bool:
-        """An ARV line: its code is listed by the facility, or its name names an ARV ingredient."""
+        """An ARV line: its code is listed by the facility, or any of its texts (name, strength,
+        instructions, ...) names an ARV ingredient or HIV."""
         if drug.ma_thuoc and drug.ma_thuoc in self.arv_drug_codes:
             return True
-        return _mentions(self.arv_ingredients, drug.ten_thuoc, drug.ma_thuoc)
+        return _mentions(self.arv_ingredients + self.hiv_text_words, *_texts(drug))
 
     def is_hiv_lab(self, result: LabResult) -> bool:
         codes = {result.ma_dich_vu, result.ma_chi_so}
         if codes & self.hiv_lab_codes:
             return True
-        return _mentions(self.hiv_lab_words, result.ten_chi_so, result.ma_chi_so)
+        return _mentions(self.hiv_lab_words + self.hiv_text_words, *_texts(result))
+
+    def is_hiv_text(self, *texts: str | None) -> bool:
+        """Free text that names HIV, AIDS, ARV treatment or an ARV ingredient."""
+        return _mentions(self.hiv_text_words + self.arv_ingredients, *texts)
 
     def is_hiv_icd(self, code: str) -> bool:
         return code.strip().upper().startswith(self.hiv_icd_prefixes)
@@ -119,6 +127,11 @@ def fold(text: str) -> str:
     """Lower case without diacritics (đ -> d), for tolerant matching of Vietnamese names."""
     decomposed = unicodedata.normalize("NFD", text.replace("đ", "d").replace("Đ", "D"))
     return "".join(c for c in decomposed if not unicodedata.combining(c)).lower()
+
+
+def _texts(row: DrugLine | LabResult) -> list[str]:
+    """Every text of a line: whatever of it reaches the bundle, none may name HIV."""
+    return [v for f in fields(row) if isinstance(v := getattr(row, f.name), str)]
 
 
 def _mentions(words: tuple[str, ...], *texts: str | None) -> bool:

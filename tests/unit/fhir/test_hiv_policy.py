@@ -67,11 +67,23 @@ def test_the_policy_can_include_hiv_and_then_marks_the_document_restricted() -> 
     {"lab_results": (LabResult(ma_dich_vu="x", ten_chi_so="Đếm tế bào CD4", gia_tri="350"),)},
     {"ma_benh_kt": "I10;Z21"},
     {"ma_doituong_kcb": "1.9"},
+    {"chan_doan_rv": "Viêm phổi / nhiễm HIV"},
+    {"ghi_chu": "Tiếp tục điều trị ARV tại phòng khám ngoại trú"},
 ])
 def test_each_signal_marks_an_encounter_as_having_hiv_data(change: dict[str, Any]) -> None:
     policy = FhirPolicy(arv_drug_codes=frozenset({"40.777"}))
     assert not has_hiv_data(demo_encounter(), policy)
     assert has_hiv_data(replace(demo_encounter(), **change), policy)
+
+
+def test_a_lab_row_of_an_hiv_service_is_left_out_by_the_service_name() -> None:
+    base = demo_encounter()
+    service = replace(base.services[2], ma_dich_vu="22.0999.0001", ten_dich_vu="HIV Ag/Ab miễn dịch tự động")
+    row = LabResult(ma_dich_vu="22.0999.0001", ma_chi_so="X1", ten_chi_so="Kết quả", gia_tri="Âm tính")
+    out = _build(replace(base, services=(*base.services, service), lab_results=(*base.lab_results, row)),
+                 FhirPolicy())
+    validate_bundle(out)
+    assert "X1" not in _text(out) and "âm tính" not in _text(out)
 
 
 def test_an_arv_recognised_by_facility_code_is_left_out() -> None:
