@@ -19,12 +19,12 @@ from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import timedelta
 
-from adapter.errors import DataError, PermanentError, RetryableError
+from adapter.errors import DataError, GatewayRejected, PermanentError, RetryableError
 from adapter.outbox.retry import Action, RetryPolicy
 from adapter.outbox.states import Status
 from adapter.outbox.store import OutboxStore
 from adapter.outbox.values import ClaimedItem
-from adapter.ports import Clock, Gateway, Signer, Submission
+from adapter.ports import Clock, Gateway, GatewayReply, Signer, Submission
 
 log = logging.getLogger(__name__)
 
@@ -45,6 +45,16 @@ class DrainReport:
     @property
     def processed(self) -> int:
         return self.accepted + self.rejected + self.retried + self.dead + self.skipped + self.needs_fix
+
+
+def _reply_of(exc: Exception) -> GatewayReply | None:
+    """The gateway's words on a rejection, kept in the attempts log (the portal forgets after 60 days)."""
+    reply = getattr(exc, "reply", None)
+    if isinstance(reply, GatewayReply):
+        return reply
+    if isinstance(exc, GatewayRejected):
+        return GatewayReply(code=exc.code, transaction_id=exc.transaction_id, message=str(exc)[:1000])
+    return None
 
 
 class Worker:
@@ -116,7 +126,7 @@ class Worker:
             if decision.action is Action.REAUTH:
                 log.warning("outbox token refused for facility=%s item=%s", item.ma_cskcb, item.item_id)
             kept = self.store.fail(item, decision, exc, worker_id=self.worker_id, started_at=started,
-                                   now=self.clock.now())
+                                   now=self.clock.now(), reply=_reply_of(exc))
             return _ACTION_FIELD[decision.action] if kept else "skipped"
         kept = self.store.complete(item, reply, worker_id=self.worker_id, started_at=started,
                                    now=self.clock.now())

@@ -55,6 +55,9 @@ def test_sends_exact_stored_bytes_and_one_bad_item_blocks_nothing(
     }
     detail = store.get(1)
     assert detail is not None and detail.attempts[0].request_hash == sha256_hex(versions[0].signed or b"")
+    rejected = store.get(2)
+    assert rejected is not None and rejected.attempts[0].code == "110"
+    assert rejected.attempts[0].error_class == "GatewayRejected"
 
 
 def test_transport_errors_back_off_then_die(
