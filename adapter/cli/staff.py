@@ -276,6 +276,7 @@ def _submit(args: argparse.Namespace) -> int:
     from adapter.outbox.store import OutboxStore
     from adapter.registry import service
     from adapter.registry.report import run_quality_report
+    from adapter.registry.staff_xml import schema_problems
 
     settings = _settings(args)
     ma_cskcb = _facility_code(args, settings)
@@ -287,6 +288,11 @@ def _submit(args: argparse.Namespace) -> int:
         print(f"{len(blocking)} blocking finding(s): run `staff check`, or --force", file=sys.stderr)
         return 1
     document = service.staff_catalogue(store, ma_cskcb=ma_cskcb, since=since, created_on=today)
+    invalid = schema_problems(document)
+    if invalid:
+        # Never sent, even with --force: the gateway would reject the structure.
+        print("the 02/DM document does not match its schema: " + "; ".join(invalid[:10]), file=sys.stderr)
+        return 1
     outbox = OutboxStore(store.engine, replacement_policy=settings.outbox.replacement_policy)
     result = service.submit_catalogue(outbox, _signer(settings, store, ma_cskcb), document, ma_cskcb=ma_cskcb,
                                       created_on=today, now=_now())

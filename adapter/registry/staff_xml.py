@@ -22,6 +22,8 @@ import unicodedata
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from datetime import date
+from functools import cache
+from importlib import resources
 
 from lxml import etree
 
@@ -166,3 +168,24 @@ def structure_problems(document: bytes) -> list[str]:
         if [c.tag for c in row] != expected:
             problems.append(f"row {n}: columns differ from the 24 columns of 02/DM")
     return problems
+
+
+@cache
+def _schema() -> etree.XMLSchema:
+    text = resources.files("adapter").joinpath("data/registry/dm02.xsd").read_bytes()
+    return etree.XMLSchema(etree.fromstring(text))
+
+
+def schema_problems(document: bytes) -> list[str]:
+    """Violations of ``data/registry/dm02.xsd`` as "line N: ELEMENT" (libxml2's own text can quote
+    the value, e.g. a CCCD, so only the element name and line are kept)."""
+    parser = etree.XMLParser(resolve_entities=False, no_network=True, load_dtd=False)
+    tree = etree.fromstring(document, parser).getroottree()
+    schema = _schema()
+    if schema.validate(tree):
+        return []
+    out = []
+    for entry in schema.error_log:
+        m = re.search(r"Element '([A-Za-z_]+)'", entry.message)
+        out.append(f"line {entry.line}: {m.group(1) if m else 'structure'}")
+    return out

@@ -14,6 +14,7 @@ from adapter.registry.staff_xml import (
     COLUMNS,
     build_staff_catalogue,
     parse_staff_catalogue,
+    schema_problems,
     structure_problems,
 )
 
@@ -94,3 +95,24 @@ def test_structure_problems_are_found() -> None:
     problems = structure_problems(bad)
     assert len(problems) == 2
     assert "CHUKYDONVI" in problems[0] and "row 1" in problems[1]
+
+
+def test_documents_validate_against_the_02dm_schema() -> None:
+    document = build_staff_catalogue(FACILITY, STAFF, created_on=CREATED)
+    assert schema_problems(document) == []
+    signed_like = document.replace(b"<CHUKYDONVI/>", b"<CHUKYDONVI><Signature><X/></Signature></CHUKYDONVI>")
+    assert schema_problems(signed_like) == []
+
+
+def test_schema_violations_name_element_and_line_but_not_the_value() -> None:
+    too_long = replace(DOCTOR, cccd="0481900012345678", scope="X" * 16, gender="12")
+    no_start = replace(NURSE, valid_from=None)
+    problems = schema_problems(build_staff_catalogue(FACILITY, [too_long, no_start], created_on=CREATED))
+    named = {p.split(": ")[1] for p in problems}
+    assert named == {"SO_DINH_DANH", "PHAMVI_CM", "GIOI_TINH", "TU_NGAY"}
+    assert all(p.startswith("line ") for p in problems)
+    assert "0481900012345678" not in repr(problems)
+    reordered = build_staff_catalogue(FACILITY, [DOCTOR], created_on=CREATED).replace(
+        b"<STT>1</STT><MA_KHOA>K01;K03</MA_KHOA>", b"<MA_KHOA>K01;K03</MA_KHOA><STT>1</STT>"
+    )
+    assert schema_problems(reordered) != []
