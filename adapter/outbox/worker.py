@@ -23,7 +23,7 @@ from adapter.errors import DataError, GatewayRejected, PermanentError, Retryable
 from adapter.outbox.retry import Action, RetryPolicy
 from adapter.outbox.states import Status
 from adapter.outbox.store import OutboxStore
-from adapter.outbox.values import ClaimedItem
+from adapter.outbox.values import ClaimedItem, sha256_hex
 from adapter.ports import Clock, Gateway, GatewayReply, Signer, Submission
 
 log = logging.getLogger(__name__)
@@ -47,6 +47,13 @@ class DrainReport:
         return self.accepted + self.rejected + self.retried + self.dead + self.skipped + self.needs_fix
 
 
+def _fit_worker_id(worker_id: str, size: int = 64) -> str:
+    """Fit the lease-owner column, keeping long ids (host names) distinct by a hash suffix."""
+    if len(worker_id) <= size:
+        return worker_id
+    return f"{worker_id[:size - 17]}-{sha256_hex(worker_id.encode())[:16]}"
+
+
 def _reply_of(exc: Exception) -> GatewayReply | None:
     """The gateway's words on a rejection, kept in the attempts log (the portal forgets after 60 days)."""
     reply = getattr(exc, "reply", None)
@@ -65,7 +72,7 @@ class Worker:
                  lease_s: float = 120.0, batch_size: int = 20,
                  progress: Callable[[DrainReport], None] | None = None) -> None:
         self.store, self.gateway, self.policy = store, gateway, policy
-        self.clock, self.worker_id, self.rng = clock, worker_id, rng
+        self.clock, self.worker_id, self.rng = clock, _fit_worker_id(worker_id), rng
         self.signer, self.dry_run = signer, dry_run
         self.lease_s, self.batch_size, self.progress = lease_s, batch_size, progress
         self._in_flight: set[int] = set()

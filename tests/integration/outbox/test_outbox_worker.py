@@ -142,3 +142,9 @@ def test_progress_is_reported_per_batch(store: OutboxStore, make_version: MakeVe
     seen: list[int] = []
     worker(store, ScriptedGateway(), now, batch_size=2, progress=lambda r: seen.append(r.accepted)).drain()
     assert seen == [2, 4, 5]
+
+
+def test_long_worker_ids_fit_the_lease_column_and_stay_distinct(store: OutboxStore, now: datetime) -> None:
+    ids = [Worker(store, ScriptedGateway(), POLICY, clock=FixedClock(at=now), worker_id="h" * 80 + tail,
+                  rng=random.Random(0)).worker_id for tail in ("a", "b")]
+    assert all(len(i) == 64 for i in ids) and ids[0] != ids[1]
