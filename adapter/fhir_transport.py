@@ -53,11 +53,11 @@ class FhirEndpoint:
 
     def post_bundle(self, bundle: Mapping[str, Any]) -> GatewayReply:
         """Send one bundle (a document; converted to a transaction in transaction mode)."""
-        from adapter.mappers.fhir import to_transaction
+        from adapter.mappers.fhir import to_json_bytes, to_transaction
 
-        body = to_transaction(dict(bundle)) if self.mode == "transaction" else bundle
+        body = to_transaction(dict(bundle)) if self.mode == "transaction" else dict(bundle)
         url = self._base if self.mode == "transaction" else f"{self._base}/Bundle"
-        payload = json.dumps(body, ensure_ascii=False, separators=(",", ":")).encode("utf-8")
+        payload = to_json_bytes(body)
         return self._post(url, payload, str(bundle.get("id", "")), _conditional(bundle, self.mode))
 
     def submit(self, submission: Submission) -> GatewayReply:

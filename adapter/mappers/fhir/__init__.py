@@ -5,7 +5,7 @@
 
 from __future__ import annotations
 
-from adapter.mappers.fhir.bundle import build_bundle, to_transaction
+from adapter.mappers.fhir.bundle import build_bundle, to_json_bytes, to_transaction
 from adapter.mappers.fhir.context import ID_NAMESPACE, IdFactory, uuid5_ids
 from adapter.mappers.fhir.hiv import has_hiv_data
 from adapter.mappers.fhir.policy import FhirPolicy
@@ -17,6 +17,7 @@ __all__ = [
     "IdFactory",
     "build_bundle",
     "has_hiv_data",
+    "to_json_bytes",
     "to_transaction",
     "uuid5_ids",
     "validate_bundle",

@@ -7,6 +7,7 @@ administrative, history, visit, treatment summary.
 
 from __future__ import annotations
 
+import json
 from datetime import datetime
 from typing import Any
 
@@ -48,6 +49,12 @@ def build_bundle(encounter: Encounter, facility: Facility, *, policy: FhirPolicy
         "timestamp": stamp,
         "entry": [{"fullUrl": f"urn:uuid:{r['id']}", "resource": r} for r in resources],
     }
+
+
+def to_json_bytes(bundle: dict[str, Any]) -> bytes:
+    """The payload to send or store: compact UTF-8 JSON in the builder's key order. The same bundle
+    always gives the same bytes (so the outbox can hash it); pass a stable ``generated_at``."""
+    return json.dumps(bundle, ensure_ascii=False, separators=(",", ":")).encode("utf-8")
 
 
 def to_transaction(document: dict[str, Any]) -> dict[str, Any]:

@@ -8,6 +8,7 @@ offending value (it may be patient data).
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterator, Mapping
 from typing import Any
 
@@ -15,6 +16,7 @@ from adapter.errors import DataError
 from adapter.mappers.fhir import codes
 from adapter.mappers.fhir.policy import FhirPolicy
 
+_IDENTIFIER = re.compile(r"(^|\.)identifier(\[\d+\])?$")
 _Node = tuple[str, str, str, Any]   # (json path, resource type, path inside the resource, value)
 
 
@@ -62,6 +64,8 @@ def _check_codes(data: Mapping[str, Any], policy: FhirPolicy, record: str) -> No
                             rule="FHIR-CODE-BINDING")
         if isinstance(value, Mapping) and "system" in value and "code" in value:
             _check_coding(value, local, record, path)
+        if _IDENTIFIER.search(path):
+            _check_identifier(value, record, path)
 
 
 def _check_coding(coding: Mapping[str, Any], local: Mapping[str, frozenset[str]], record: str,
@@ -72,6 +76,13 @@ def _check_coding(coding: Mapping[str, Any], local: Mapping[str, frozenset[str]]
     if (allowed is not None and code not in allowed) or (pattern is not None and not pattern.match(code)):
         raise DataError("code not valid in its code system", record=record, field=f"{path}.code",
                         rule="FHIR-CODE-SYSTEM")
+
+
+def _check_identifier(value: Any, record: str, path: str) -> None:
+    """Every identifier we emit names its system: a bare value cannot be matched by a receiver."""
+    if isinstance(value, Mapping) and not (value.get("system") and value.get("value")):
+        raise DataError("identifier without system or value", record=record, field=path,
+                        rule="FHIR-IDENTIFIER")
 
 
 def _walk(value: Any, path: str, rtype: str, inner: str) -> Iterator[_Node]:
@@ -97,6 +108,11 @@ def _check_document(data: Mapping[str, Any], record: str) -> None:
         raise DataError("duplicate fullUrl", record=record, field="entry.fullUrl", rule="FHIR-BDL-7")
     if data.get("type") == "document":
         _check_document_header(data, entries, record)
+    if data.get("type") in ("transaction", "batch"):
+        for i, entry in enumerate(entries):
+            if not (entry.get("request") or {}).get("url"):
+                raise DataError("a transaction entry needs a request", record=record,
+                                field=f"entry[{i}].request", rule="FHIR-BDL-3")
     known = {u for u in full_urls if u}
     for path, _, _, value in _walk(data, "", "", ""):
         if path.endswith(".reference") and str(value).startswith("urn:uuid:") and value not in known:

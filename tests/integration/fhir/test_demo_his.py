@@ -80,6 +80,8 @@ def test_the_cli_prints_a_valid_bundle_and_the_same_one_twice(
     enc_ids = [e["resource"]["identifier"][0]["value"] for e in bundle["entry"]
                if e["resource"]["resourceType"] == "Encounter"]
     assert enc_ids == [ma_lk]
+    [org] = [e["resource"] for e in bundle["entry"] if e["resource"]["resourceType"] == "Organization"]
+    assert org["name"] == "Bệnh viện Đa khoa Demo Sài Gòn"      # the HIS facility row, not a default
     out = tmp_path / "b.json"
     assert main(["fhir", ma_lk, "--generated-at", AT, "--out", str(out), "--url", his_url]) == 0
     assert json.loads(out.read_text(encoding="utf-8")) == bundle

@@ -14,7 +14,7 @@ import pytest
 from fhir_fixtures import GENERATED_AT, resources
 
 from adapter.errors import DataError
-from adapter.mappers.fhir import FhirPolicy, build_bundle, to_transaction, validate_bundle
+from adapter.mappers.fhir import FhirPolicy, build_bundle, to_json_bytes, to_transaction, validate_bundle
 from adapter.mappers.fhir.codes import ENCOUNTER_CLASS
 from adapter.model import Encounter, Facility, Patient
 
@@ -69,6 +69,8 @@ def test_an_injected_id_factory_is_used(encounter: Encounter, facility: Facility
 
 def test_json_round_trip_is_lossless(bundle: dict[str, Any]) -> None:
     assert json.loads(json.dumps(bundle, ensure_ascii=False)) == bundle
+    assert json.loads(to_json_bytes(bundle)) == bundle
+    assert to_json_bytes(bundle) == to_json_bytes(json.loads(to_json_bytes(bundle)))
 
 
 def test_fhir_resources_round_trip_is_lossless(bundle: dict[str, Any]) -> None:

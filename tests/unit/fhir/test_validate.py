@@ -42,6 +42,13 @@ CASES: list[tuple[str, Mutation, str, str]] = [
     ("no timestamp", lambda b: b.pop("timestamp"), "FHIR-BDL-10", "timestamp"),
     ("composition not first", lambda b: b["entry"].reverse(), "FHIR-BDL-11", "entry[0]"),
     ("duplicate fullUrl", lambda b: b["entry"].append(copy.deepcopy(b["entry"][1])), "FHIR-BDL-7", "fullUrl"),
+    ("identifier without system", lambda b: _entry("Patient")(b)["identifier"][0].pop("system"),
+     "FHIR-IDENTIFIER", "identifier[0]"),
+    ("reference identifier without system",
+     lambda b: _entry("Encounter")(b)["hospitalization"]["destination"]["identifier"].pop("system"),
+     "FHIR-IDENTIFIER", "destination.identifier"),
+    ("transaction entry without request", lambda b: b.update(type="transaction"), "FHIR-BDL-3",
+     "entry[0].request"),
     ("empty section", lambda b: b["entry"][0]["resource"]["section"][1].pop("text"), "FHIR-CMP-1",
      "section[1]"),
 ]
