@@ -86,7 +86,7 @@ def _clone(source: Path, target: Path, copies: int) -> None:
             names = ", ".join(columns)
             picked = ", ".join("ma_lk || :suffix" if c == "ma_lk" else c for c in columns)
             for k in range(1, copies):
-                db.execute(f"INSERT INTO {table} ({names}) SELECT {picked} FROM {table} "  # noqa: S608
+                db.execute(f"INSERT INTO {table} ({names}) SELECT {picked} FROM {table} "
                            "WHERE ma_lk NOT LIKE '%\\_C%' ESCAPE '\\'", {"suffix": f"_C{k:02d}"})
         db.commit()
     finally:
@@ -95,7 +95,7 @@ def _clone(source: Path, target: Path, copies: int) -> None:
 
 
 def write_config(workdir: Path, his_path: Path, *, database_url: str | None = None,
-                 password: str = "bench-password") -> Path:
+                 password: str = "bench-password", gateway: str = "") -> Path:
     """The demo's configuration, pointed at a cached HIS (and optionally another outbox DB)."""
     workdir.mkdir(parents=True, exist_ok=True)
     secret = workdir / "gateway.pass"
@@ -105,7 +105,8 @@ def write_config(workdir: Path, his_path: Path, *, database_url: str | None = No
     config.write_text(
         f'workdir = "{workdir.as_posix()}"\n{db}\n'
         f'[his]\nurl = "sqlite:///{his_path.as_posix()}"\nprofile = "demo"\n\n'
-        '[signing]\nkind = "demo"\n\n[gateway]\nenvironment = "simulator"\n\n'
+        '[signing]\nkind = "demo"\n\n[gateway]\nenvironment = "simulator"\n'
+        f'{gateway}\n'
         f'[[facilities]]\nma_cskcb = "{FACILITY}"\nname = "Bench"\nusername = "{USER}"\n'
         f'password_file = "{secret.as_posix()}"\nsending_enabled = true\n', encoding="utf-8")
     return config
@@ -311,8 +312,8 @@ def _naive(encs: Sequence[Any], signer: Any, stage: Stage) -> float:
 
 def _combined(app: Any, stage: Stage, extracted: Sequence[Any]) -> dict[str, Any]:
     """The real ClaimPreparer.prepare + enqueue, batch by batch, into a fresh outbox."""
-    from adapter.outbox.open import make_engine
     from adapter.outbox.migrate import upgrade
+    from adapter.outbox.open import make_engine
     from adapter.outbox.store import OutboxStore
 
     engine = make_engine(f"sqlite:///{(app.settings.workdir / 'combined.db').as_posix()}")
@@ -407,7 +408,8 @@ def summary_rows(r: dict[str, Any]) -> list[dict[str, Any]]:
     return rows
 
 
-def _row(name: str, value: float, unit: str, baseline: float, target: float | None, goal: str) -> dict[str, Any]:
+def _row(name: str, value: float, unit: str, baseline: float, target: float | None,
+         goal: str) -> dict[str, Any]:
     verdict = "-" if target is None else _verdict(value >= target)
     return {"measure": name, "value": f"{value:,.0f} {unit}", "vs baseline": f"{value / baseline:.2f}x naive",
             "target": goal, "verdict": verdict}
@@ -421,7 +423,8 @@ def print_report(r: dict[str, Any]) -> None:
     ms = r["ms"]
     rsa = r["raw_rsa_ms"]
     print(f"{r['encounters']} encounters, {r['drug_lines_avg']:.1f} drug + {r['service_lines_avg']:.1f} "
-          f"service lines each, signed claim {r['claim_kb_avg']:.1f} KiB, {r['blocking']} blocked by validation")
+          f"service lines each, signed claim {r['claim_kb_avg']:.1f} KiB, "
+          f"{r['blocking']} blocked by validation")
     print(f"{'stage':<28}{'ms/enc':>9}{'enc/s':>9}{'x raw RSA':>11}")
     for name, value in [*ms.items(), ("sum of stages", sum(ms.values())),
                         ("map..queue (sum)", sum(v for k, v in ms.items() if k != "extract")),
@@ -443,7 +446,7 @@ def main(argv: Sequence[str] | None = None) -> dict[str, Any]:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--encounters", type=int, default=10_000)
     parser.add_argument("--procs", type=int, default=2, help="processes for the parallel run (1: skip it)")
-    parser.add_argument("--profile", action="store_true", help="cProfile each stage and print the top entries")
+    parser.add_argument("--profile", action="store_true", help="cProfile each stage, print the top entries")
     parser.add_argument("--json", action="store_true")
     args = parser.parse_args(argv)
     result = measure(args)
