@@ -317,3 +317,36 @@ def test_attempts_table_is_only_appended(
         ).all()
     assert [tuple(r) for r in rows] == [(1, "retry"), (2, "accepted")]
     _ = insert  # the store never issues UPDATE/DELETE on outbox_attempt (see store.py)
+
+
+def test_the_store_refuses_moves_outside_the_table(store: OutboxStore, make_version: MakeVersion,
+                                                   now: datetime) -> None:
+    store.enqueue(make_version(), now=now)
+    store.claim("w1", limit=1, now=now, lease_s=60)
+    with pytest.raises(InvalidTransition):
+        store.cancel(1, actor="op", reason="too late", now=now)          # in flight
+    with pytest.raises(InvalidTransition):
+        store.resend(1, actor="op", reason="again", now=now)
+    detail = store.get(1)
+    assert detail is not None and detail.item.status is Status.SENDING and detail.audit == ()
+
+
+def test_two_claimers_on_one_sqlite_file_never_share_an_item(store: OutboxStore, make_version: MakeVersion,
+                                                             now: datetime) -> None:
+    import threading
+
+    with store.transaction() as conn:
+        for i in range(40):
+            store.enqueue(make_version(f"LK{i:02}"), now=now, conn=conn)
+    got: dict[str, list[int]] = {"a": [], "b": []}
+
+    def claim(worker: str) -> None:
+        while batch := store.claim(worker, limit=2, now=now, lease_s=60):
+            got[worker].extend(i.item_id for i in batch)
+
+    threads = [threading.Thread(target=claim, args=(w,)) for w in got]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join(timeout=30)
+    assert sorted(got["a"] + got["b"]) == list(range(1, 41))
