@@ -696,18 +696,18 @@ def _volume() -> Iterator[HisCase]:
         None,
     )
     yield _case(
-        "lab_results_2000",
+        "lab_results_1000",
         "enormous line count",
-        "2,000 extra copies of lab result 1 (sent whole)",
-        [clone("his_lab_result", 2000)],
+        "1,000 extra copies of lab result 1 (sent whole)",
+        [clone("his_lab_result", 1000)],
         None,
         eligible="labs",
     )
     yield _case(
-        "drug_lines_3000_one_bad",
+        "drug_lines_1000_one_bad",
         "enormous line count",
-        "3,000 extra drug lines, line 1 with a negative quantity",
-        [clone("his_drug_line", 3000), set_("his_drug_line", "so_luong", -1)],
+        "1,000 extra drug lines, line 1 with a negative quantity",
+        [clone("his_drug_line", 1000), set_("his_drug_line", "so_luong", -1)],
         "MONEY_LINE_TOTAL",
         "XML2.THANH_TIEN_BV",
     )
