@@ -156,13 +156,40 @@ def check_row(ep: Episode, table: int, row_no: int | None, row: Row) -> Iterator
             yield at(ep, "FIELD_UNKNOWN", table, row_no, row, name, profile=ep.profile)
 
 
+def _good(check: FieldCheck, value: str | None) -> bool:
+    if not value:
+        return value == "" and not check.required
+    return check.fast.fullmatch(value) is not None and (
+        check.kind != "date" or _date_ok(value, check.is_list, check.birth)) and (
+        value.isascii() or unicodedata.is_normalized("NFC", value))
+
+
+def rows_to_diagnose(table: int, profile: Profile, rows: tuple[Row, ...]) -> set[int]:
+    """Indexes of rows with a field that is not plainly good, or an element the profile lacks.
+
+    Column by column over the distinct values: detail lines repeat most values (MA_LK,
+    dates, ratios, zero amounts), so each distinct value is checked once.
+    """
+    dirty: set[int] = set()
+    for check in compiled(table, profile):
+        column = [r.get(check.name) for r in rows]
+        for value in set(column):
+            if not _good(check, value):
+                dirty.update(i for i, v in enumerate(column) if v == value)
+    known = known_names(table, profile)
+    dirty.update(i for i, r in enumerate(rows) if not known.issuperset(r))
+    return dirty
+
+
 def check_structure(ep: Episode) -> Iterator[Issue]:
     for table in sorted(ep.tables):
         rows = ep.rows(table)
         if not rows:
             yield _empty(ep, table)
-        for row_no, row in ep.located(table):
-            yield from check_row(ep, table, row_no, row)
+        dirty = rows_to_diagnose(table, ep.profile, rows)
+        for i, (row_no, row) in enumerate(ep.located(table)):
+            if i in dirty:
+                yield from check_row(ep, table, row_no, row)
         yield from _stt(ep, table, rows)
 
 
