@@ -6,6 +6,7 @@ from typing import Any
 
 from sqlalchemy import Engine, create_engine, event
 from sqlalchemy.exc import OperationalError
+from sqlalchemy.pool import StaticPool
 
 from adapter.errors import ConfigError
 from adapter.outbox.migrate import upgrade
@@ -23,14 +24,20 @@ def make_engine(url: str, **kwargs: Any) -> Engine:
 
 
 def _sqlite_engine(url: str, **kwargs: Any) -> Engine:
-    engine = create_engine(url, connect_args={"timeout": 30}, **kwargs)
+    memory = ":memory:" in url or url in ("sqlite://", "sqlite:///")
+    connect_args: dict[str, Any] = {"timeout": 30}
+    if memory:
+        # One shared connection: every pooled connection to ":memory:" would be a new, empty DB.
+        kwargs.setdefault("poolclass", StaticPool)
+        connect_args["check_same_thread"] = False
+    engine = create_engine(url, connect_args=connect_args, **kwargs)
 
     @event.listens_for(engine, "connect")
     def _on_connect(dbapi_conn: Any, _record: Any) -> None:
         # Let SQLAlchemy, not the sqlite3 module, decide when transactions begin.
         dbapi_conn.isolation_level = None
         cur = dbapi_conn.cursor()
-        if ":memory:" not in url and url not in ("sqlite://", "sqlite:///"):
+        if not memory:
             cur.execute("PRAGMA journal_mode=WAL")
         cur.execute("PRAGMA busy_timeout=30000")
         cur.execute("PRAGMA foreign_keys=ON")

@@ -258,7 +258,8 @@ class OutboxStore:
         v = c.execute(select(outbox_version.c.profile, outbox_version.c.signed_payload).where(
             outbox_version.c.item_id == r.id, outbox_version.c.version == version)).one()
         return ClaimedItem(item_id=r.id, ma_cskcb=r.ma_cskcb, ma_lk=r.ma_lk, kind=DocumentKind(r.kind),
-                           profile=v.profile, version=version, attempts=attempts, payload=v.signed_payload,
+                           profile=v.profile, version=version, attempts=attempts,
+                           payload=bytes(v.signed_payload) if v.signed_payload is not None else b"",
                            lease_until=until, previous_status=previous or Status(r.status))
 
     def heartbeat(self, worker_id: str, item_ids: list[int], *, now: datetime, lease_s: float) -> int:

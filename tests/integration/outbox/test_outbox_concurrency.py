@@ -24,7 +24,7 @@ from adapter.outbox.values import ItemFilter
 from adapter.outbox.worker import Worker
 from adapter.ports import Submission, SystemClock
 
-N_ITEMS = 200
+N_ITEMS = 100
 
 
 @pytest.fixture(params=[pytest.param("postgres", marks=pytest.mark.postgres),

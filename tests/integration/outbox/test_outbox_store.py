@@ -350,3 +350,15 @@ def test_two_claimers_on_one_sqlite_file_never_share_an_item(store: OutboxStore,
     for t in threads:
         t.join(timeout=30)
     assert sorted(got["a"] + got["b"]) == list(range(1, 41))
+
+
+def test_in_memory_sqlite_is_one_shared_database(make_version: MakeVersion, now: datetime) -> None:
+    from adapter.outbox.migrate import upgrade
+    from adapter.outbox.open import make_engine
+
+    engine = make_engine("sqlite://")
+    upgrade(engine, "0001")
+    store = OutboxStore(engine)
+    store.enqueue(make_version(), now=now)
+    assert [r.ma_lk for r in store.list_items()] == ["LK1"]
+    engine.dispose()
