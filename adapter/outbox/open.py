@@ -18,9 +18,14 @@ def make_engine(url: str, **kwargs: Any) -> Engine:
     """An engine for the adapter's own DB. SQLite: WAL, busy timeout, BEGIN IMMEDIATE."""
     if url.startswith("sqlite"):
         return _sqlite_engine(url, **kwargs)
+    # Every call has a timeout: a dead database must fail the job, not hang the service.
+    connect_args: dict[str, Any] = kwargs.pop("connect_args", {})
     if url.startswith(("mysql", "mariadb")):
         kwargs.setdefault("insertmanyvalues_page_size", 100)   # stay under max_allowed_packet
-    return create_engine(url, pool_pre_ping=True, **kwargs)
+        connect_args = {"connect_timeout": 10, "read_timeout": 120, "write_timeout": 120} | connect_args
+    elif url.startswith("postgresql"):
+        connect_args = {"connect_timeout": 10} | connect_args
+    return create_engine(url, pool_pre_ping=True, connect_args=connect_args, **kwargs)
 
 
 def _sqlite_engine(url: str, **kwargs: Any) -> Engine:
