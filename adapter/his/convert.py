@@ -144,6 +144,13 @@ def convert_fields(row: Mapping[str, Any], spec: tuple[tuple[str, str], ...], wh
         value = row.get(name)
         if value is None or value == "":       # many HIS write '' for "no value"
             continue
+        # Fast paths for the common, already-correct cells; everything else takes the checked path.
+        cls = type(value)
+        if (cls is str and kind == "str" and value.isascii() and len(value) <= max_text) or \
+                (cls is datetime and kind == "datetime" and value.tzinfo is None) or \
+                (cls is Decimal and kind == "decimal" and value.is_finite()):
+            out[name] = value
+            continue
         try:
             out[name] = CONVERTERS[kind](value, max_text)
         except BadValue as bad:

@@ -23,7 +23,7 @@ from typing import Any
 from sqlalchemy import Connection, Engine
 
 from adapter.his import profile as q
-from adapter.his.assemble import Assembled, Details, Row, assemble, lower_keys, practitioner
+from adapter.his.assemble import Assembled, Details, Row, assemble, practitioner
 from adapter.his.contract import ROW_KINDS
 from adapter.his.convert import DEFAULT_MAX_TEXT
 from adapter.his.engine import reading
@@ -71,8 +71,10 @@ class SqlHisSource:
                 current = Watermark(changed_at=done.changed_at or current.changed_at,
                                     ma_lk=done.extracted.ma_lk)
                 yield done.extracted, current
-            remaining -= len(batch.headers)
-            if len(batch.headers) < size:
+            got = len(batch.headers)
+            del batch                          # release it before the next batch is read
+            remaining -= got
+            if got < size:
                 return
 
     def encounters(self, ma_lks: Sequence[str]) -> list[Extracted]:
@@ -107,8 +109,9 @@ class SqlHisSource:
     def _rows(self, conn: Connection, query: str, **params: Any) -> list[Row]:
         statement = self._profile.statement(query, self._dialect)
         used = self._profile.parameters(query, self._dialect)
-        wanted = {k: v for k, v in params.items() if k in used}
-        return [lower_keys(r) for r in conn.execute(statement, wanted).mappings()]
+        result = conn.execute(statement, {k: v for k, v in params.items() if k in used})
+        keys = [str(k).lower() for k in result.keys()]    # vendors answer MA_LK, PostgreSQL ma_lk
+        return [dict(zip(keys, row, strict=True)) for row in result]
 
     def _details(self, conn: Connection, ma_lks: list[str]) -> Details:
         names = [q.CARDS, *(k.name for k in ROW_KINDS if self._profile.has(k.name))]

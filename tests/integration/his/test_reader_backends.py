@@ -15,7 +15,7 @@ from adapter.his.state import content_hash
 from adapter.his.vendor import generate_vendor_his
 from adapter.ports import Watermark
 
-N, SEED = 60, 4
+N, SEED = 40, 4
 
 
 @pytest.mark.parametrize(("make", "profile"), [(generate_demo_his, "demo"),
