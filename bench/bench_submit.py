@@ -42,7 +42,7 @@ TARGET_CPU_MS = 1.0
 # -- the simulator, in its own process -----------------------------------------------------------
 
 
-def _serve(cert_pem: bytes, latency: tuple[float, float], pipe: Any) -> None:
+def _serve(cert_pem: bytes, latency: tuple[float, float], tls: bool, pipe: Any) -> None:
     import resource
 
     from adapter.simulator.config import Faults, SimulatorConfig
@@ -50,9 +50,9 @@ def _serve(cert_pem: bytes, latency: tuple[float, float], pipe: Any) -> None:
 
     faults = Faults(latency_min_s=latency[0], latency_max_s=latency[1])
     config = SimulatorConfig(accounts={USER: (PASSWORD, FACILITY)}, certificates={FACILITY: [cert_pem]},
-                             tls=True, faults=faults, seed=7)
+                             tls=tls, faults=faults, seed=7)
     with SimulatorServer(config) as sim:
-        pipe.send((sim.base_url, str(sim.ca_pem_path)))
+        pipe.send((sim.base_url, str(sim.ca_pem_path or "")))
         pipe.recv()                                     # "stop"
         usage = resource.getrusage(resource.RUSAGE_SELF)
         pipe.send({"report": sim.state.report(), "cpu_s": usage.ru_utime + usage.ru_stime})
@@ -61,10 +61,10 @@ def _serve(cert_pem: bytes, latency: tuple[float, float], pipe: Any) -> None:
 class Simulator:
     """Context manager: the simulator in a spawned process; its report and CPU on exit."""
 
-    def __init__(self, cert_pem: bytes, latency: tuple[float, float]) -> None:
+    def __init__(self, cert_pem: bytes, latency: tuple[float, float], *, tls: bool = True) -> None:
         ctx = mp.get_context("spawn")
         self._pipe, child = ctx.Pipe()
-        self._proc = ctx.Process(target=_serve, args=(cert_pem, latency, child), daemon=True)
+        self._proc = ctx.Process(target=_serve, args=(cert_pem, latency, tls, child), daemon=True)
         self.base_url = self.ca_path = ""
         self.final: dict[str, Any] = {}
 
