@@ -12,6 +12,9 @@ from datetime import datetime
 from typing import TYPE_CHECKING, Any, cast
 
 if TYPE_CHECKING:
+    from sqlalchemy import Engine
+
+    from adapter.his.profile import SourceProfile
     from adapter.model import Encounter, Facility
     from adapter.settings import Settings
 
@@ -76,7 +79,7 @@ def _read(args: argparse.Namespace, settings: Settings) -> tuple[Encounter, Faci
     return extracted[0].encounter, facility
 
 
-def _facility(engine: Any, profile: Any, ma_cskcb: str, settings: Settings) -> Facility:
+def _facility(engine: Engine, profile: SourceProfile, ma_cskcb: str, settings: Settings) -> Facility:
     """The facility row of the profile's optional ``facility`` query, else the settings' name."""
     from adapter.his.engine import reading
     from adapter.his.profile import FACILITY

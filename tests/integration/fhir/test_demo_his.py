@@ -116,3 +116,24 @@ def test_sending_without_an_endpoint_is_a_configuration_error(
     code = main(["fhir", encounters[0].ma_lk, "--send", "--out", out, "--url", his_url])
     assert code == 2
     assert "endpoint" in capsys.readouterr().err
+
+
+def test_a_vendor_schema_without_a_facility_query_uses_the_configured_facility(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]) -> None:
+    from adapter.his.vendor import generate_vendor_his
+
+    url = f"sqlite:///{tmp_path / 'vendor.db'}"
+    generate_vendor_his(url, encounters=6, seed=5, ma_cskcb="79001", start=None)
+    facilities = '[{"ma_cskcb": "79001", "name": "BV Cấu hình", "username": "u"}]'
+    monkeypatch.setenv("ADAPTER_FACILITIES", facilities)
+    engine = readonly_engine(url)
+    try:
+        source = SqlHisSource(engine, SourceProfile.load("vendor_xml130"), ma_cskcb="79001")
+        ma_lk = next(x.ma_lk for x, _ in source.finished_since(Watermark(), limit=10) if x.encounter)
+    finally:
+        engine.dispose()
+    assert main(["fhir", ma_lk, "--url", url, "--profile", "vendor_xml130", "--generated-at", AT]) == 0
+    bundle = json.loads(capsys.readouterr().out)
+    validate_bundle(bundle)
+    [org] = [e["resource"] for e in bundle["entry"] if e["resource"]["resourceType"] == "Organization"]
+    assert org["name"] == "BV Cấu hình"
