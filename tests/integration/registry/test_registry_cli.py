@@ -1,4 +1,8 @@
-"""``bhyt-adapter staff ...`` run as a subprocess against a demo HIS and a temp workdir."""
+"""``bhyt-adapter staff ...`` against a demo HIS and a temp workdir.
+
+The commands run in-process through ``adapter.cli.main.main`` (argument parsing, handlers,
+exit codes, output), one of them also as a real subprocess of the console entry point.
+"""
 
 from __future__ import annotations
 
@@ -11,85 +15,93 @@ from pathlib import Path
 import pytest
 from openpyxl import load_workbook
 
+from adapter.cli.main import main
 from adapter.his.demo import generate_demo_his
-from adapter.registry.staff_xml import parse_staff_catalogue, structure_problems
+from adapter.registry.staff_xml import parse_staff_catalogue, schema_problems
 from adapter.registry.xlsx import load_layout
 
 
-@pytest.fixture(scope="module")
-def workspace(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    root = tmp_path_factory.mktemp("staffcli")
-    generate_demo_his(root / "his.db", encounters=2, seed=1, ma_cskcb="79001")
-    return root
+@pytest.fixture
+def workspace(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
+    generate_demo_his(tmp_path / "his.db", encounters=2, seed=1, ma_cskcb="79001")
+    monkeypatch.setenv("ADAPTER_WORKDIR", str(tmp_path / "var"))
+    monkeypatch.delenv("ADAPTER_CONFIG", raising=False)
+    monkeypatch.chdir(tmp_path)
+    return tmp_path
 
 
-def run(workspace: Path, *args: str) -> subprocess.CompletedProcess[str]:
-    env = {**os.environ, "ADAPTER_WORKDIR": str(workspace / "var")}
-    env.pop("ADAPTER_CONFIG", None)
-    return subprocess.run(
-        [sys.executable, "-m", "adapter.cli.main", "staff", *args, "--facility", "79001"],
-        cwd=workspace,
-        env=env,
-        capture_output=True,
-        text=True,
-        timeout=120,
-        check=False,
+def staff(capsys: pytest.CaptureFixture[str], *args: str) -> tuple[int, str, str]:
+    code = main(["staff", *args, "--facility", "79001"])
+    out, err = capsys.readouterr()
+    return code, out, err
+
+
+def test_import_check_export_submit_history(workspace: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    code, out, err = staff(
+        capsys, "import", "--from-his", "--his", "his.db", "--effective", "2026-11-22", "--json"
     )
-
-
-def test_import_check_export_submit_history(workspace: Path) -> None:
-    imported = run(
-        workspace, "import", "--from-his", "--his", "his.db", "--effective", "2026-11-22", "--json"
-    )
-    assert imported.returncode == 0, imported.stderr
-    counts = json.loads(imported.stdout)
+    assert code == 0, err
+    counts = json.loads(out)
     assert counts["inserted"] == counts["read"] > 0 and counts["issues"] == []
+    _, out, _ = staff(
+        capsys, "import", "--from-his", "--his", "his.db", "--effective", "2026-11-23", "--json"
+    )
+    assert json.loads(out)["unchanged"] == counts["read"]
 
-    again = run(workspace, "import", "--from-his", "--his", "his.db", "--effective", "2026-11-23", "--json")
-    assert json.loads(again.stdout)["unchanged"] == counts["read"]
-
-    check = run(workspace, "check", "--json", "--xlsx", "report.xlsx", "--on", "2026-11-22")
-    findings = json.loads(check.stdout)
-    assert check.returncode == (1 if any(f["severity"] == "blocking" for f in findings) else 0)
+    code, out, _ = staff(capsys, "check", "--json", "--xlsx", "report.xlsx", "--on", "2026-11-22")
+    findings = json.loads(out)
+    assert code == (1 if any(f["severity"] == "blocking" for f in findings) else 0)
     assert load_workbook(workspace / "report.xlsx").active.max_row == len(findings) + 1
 
-    exported = run(workspace, "export", "--xml", "dm02.xml", "--since", "2026-11-22")
-    assert exported.returncode == 0, exported.stderr
+    assert staff(capsys, "export", "--xml", "dm02.xml", "--since", "2026-11-22")[0] == 0
     document = (workspace / "dm02.xml").read_bytes()
-    assert structure_problems(document) == [] and len(parse_staff_catalogue(document)) == counts["read"]
+    assert schema_problems(document) == [] and len(parse_staff_catalogue(document)) == counts["read"]
 
-    signed = run(workspace, "export", "--xml", "-", "--signed", "--since", "2026-11-22")
-    assert (
-        signed.returncode == 0
-        and "<Signature" in signed.stdout
-        and signed.stdout.rstrip().endswith("</CHUKYDONVI></HSDANHMUC>")
-    )
-
-    listed = run(workspace, "export", "--xlsx", "qlhn.xlsx", "--since", "2026-11-22")
-    assert listed.returncode == 0, listed.stderr
+    assert staff(capsys, "export", "--xlsx", "qlhn.xlsx", "--since", "2026-11-22")[0] == 0
     layout = load_layout("qlhn_mau01")
     assert load_workbook(workspace / "qlhn.xlsx")[layout.sheet].max_row == layout.header_row + counts["read"]
 
-    refused = run(workspace, "submit", "--json")
-    forced = run(workspace, "submit", "--json", "--force")
-    assert forced.returncode == 0, forced.stderr
-    assert json.loads(forced.stdout)["created"] is True
-    assert refused.returncode == (1 if check.returncode == 1 else 0)
+    refused = staff(capsys, "submit", "--json")[0]
+    code, out, err = staff(capsys, "submit", "--json", "--force")
+    assert code == 0, err
+    assert json.loads(out)["created"] is True
+    assert refused == (1 if any(f["severity"] == "blocking" for f in findings) else 0)
 
-    history = run(workspace, "history", "000101/HCM-GPHN", "--json")
-    assert history.returncode == 0
-    assert [row["code"] for row in json.loads(history.stdout)] == ["000101/HCM-GPHN"]
-    assert "079185000001" not in history.stdout  # no CCCD printed
+    code, out, _ = staff(capsys, "history", "000101/HCM-GPHN", "--json")
+    assert code == 0 and [row["code"] for row in json.loads(out)] == ["000101/HCM-GPHN"]
+    assert "079185000001" not in out  # no CCCD printed
 
 
-def test_missing_facility_is_a_usage_error(workspace: Path) -> None:
+def test_signed_export_through_the_console_entry_point(
+    workspace: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    assert staff(capsys, "import", "--from-his", "--his", "his.db", "--effective", "2026-11-22")[0] == 0
     result = subprocess.run(
-        [sys.executable, "-m", "adapter.cli.main", "staff", "export", "--xml", "x.xml"],
+        [
+            sys.executable,
+            "-m",
+            "adapter.cli.main",
+            "staff",
+            "export",
+            "--xml",
+            "-",
+            "--signed",
+            "--facility",
+            "79001",
+            "--since",
+            "2026-11-22",
+        ],
         cwd=workspace,
-        env={**os.environ, "ADAPTER_WORKDIR": str(workspace / "empty")},
+        env=dict(os.environ),
         capture_output=True,
-        text=True,
         timeout=120,
         check=False,
     )
-    assert result.returncode == 2 and "--facility" in result.stderr
+    assert result.returncode == 0, result.stderr
+    assert b"<Signature" in result.stdout and result.stdout.rstrip().endswith(b"</CHUKYDONVI></HSDANHMUC>")
+    assert schema_problems(result.stdout) == []
+
+
+def test_missing_facility_is_a_usage_error(workspace: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    code = main(["staff", "export", "--xml", "x.xml"])
+    assert code == 2 and "--facility" in capsys.readouterr().err
