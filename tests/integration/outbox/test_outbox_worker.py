@@ -145,6 +145,40 @@ def test_progress_is_reported_per_batch(store: OutboxStore, make_version: MakeVe
 
 
 def test_long_worker_ids_fit_the_lease_column_and_stay_distinct(store: OutboxStore, now: datetime) -> None:
-    ids = [Worker(store, ScriptedGateway(), POLICY, clock=FixedClock(at=now), worker_id="h" * 80 + tail,
-                  rng=random.Random(0)).worker_id for tail in ("a", "b")]
+    ids = [
+        Worker(
+            store,
+            ScriptedGateway(),
+            POLICY,
+            clock=FixedClock(at=now),
+            worker_id="h" * 80 + tail,
+            rng=random.Random(0),
+        ).worker_id
+        for tail in ("a", "b")
+    ]
     assert all(len(i) == 64 for i in ids) and ids[0] != ids[1]
+
+
+def test_heartbeat_keeps_a_slow_call_from_being_taken_over(
+    store: OutboxStore, make_version: MakeVersion
+) -> None:
+    import threading
+    import time
+
+    from adapter.ports import SystemClock
+
+    clock = SystemClock()
+    store.enqueue(make_version(), now=clock.now())
+    stolen: list[int] = []
+
+    def slow(_: object) -> None:
+        time.sleep(0.5)  # longer than the lease: only the heartbeat keeps it
+        stolen.extend(i.item_id for i in store.claim("w2", limit=1, now=clock.now(), lease_s=1.0))
+
+    gw = ScriptedGateway(hook=slow)
+    w = Worker(store, gw, POLICY, clock=clock, worker_id="w1", rng=random.Random(0), lease_s=1.0)
+    t = threading.Thread(target=lambda: w.drain())
+    t.start()
+    t.join(timeout=10)
+    assert stolen == [] and len(gw.calls) == 1
+    assert statuses(store) == {"LK1": Status.ACCEPTED}
