@@ -114,7 +114,8 @@ def _extract(args: argparse.Namespace) -> int:
     from adapter.ports import Watermark
 
     engine, profile, ma_cskcb, settings = _source(args)
-    source = SqlHisSource(engine, profile, ma_cskcb=ma_cskcb, batch_size=settings.his.batch_size)
+    source = SqlHisSource(engine, profile, ma_cskcb=ma_cskcb, batch_size=settings.his.batch_size,
+                          max_text=settings.his.max_text_chars)
     rows = []
     try:
         for extracted, mark in source.finished_since(Watermark(), limit=args.limit):

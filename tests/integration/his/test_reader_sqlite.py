@@ -131,3 +131,21 @@ def test_a_malformed_row_stops_only_its_own_encounter(damaged: tuple[Engine, dic
     assert all(read[k].encounter is None for k in ids.values())
     good = [e for k, e in read.items() if k not in ids.values()]
     assert good and all(e.encounter is not None and not e.errors for e in good)
+
+
+def test_build_source_from_settings(demo_db: str) -> None:
+    from pydantic import SecretStr
+
+    from adapter.errors import ConfigError
+    from adapter.his.config import HisSettings
+    from adapter.his.factory import build_source
+
+    with pytest.raises(ConfigError):
+        build_source(HisSettings(), ma_cskcb="79001")
+    engine, source = build_source(HisSettings(url=SecretStr(demo_db), batch_size=9), ma_cskcb="79001")
+    try:
+        first = list(source.finished_since(Watermark(), limit=12))
+        assert len(first) == 12 and all(e.encounter is not None for e, _ in first)
+        assert source.profile.name == "demo"
+    finally:
+        engine.dispose()
