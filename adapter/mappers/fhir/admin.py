@@ -133,6 +133,13 @@ def practitioner_ref(ctx: Ctx, codes_field: str | None) -> Json | None:
     return ident_ref(ctx.policy.staff_code_system, code)
 
 
+def treating_doctor(ctx: Ctx) -> Json | None:
+    """The doctor of the health book's summary: XML7 MA_BS, else XML8 MA_TTDV (spec §5)."""
+    e = ctx.encounter
+    return practitioner_ref(ctx, (e.discharge.ma_bs if e.discharge else None)
+                            or (e.summary.ma_ttdv if e.summary else None))
+
+
 def _patient_extensions(ctx: Ctx) -> list[Json]:
     p, out = ctx.encounter.patient, list[Json]()
     if p.ma_quoctich:

@@ -94,7 +94,7 @@ def _services(ctx: Ctx) -> list[ServiceLine]:
 
 
 def _composition(ctx: Ctx, groups: dict[str, list[Json]], stamp: str, *, restricted: bool) -> Json:
-    doctor = summary.treating_doctor(ctx)
+    doctor = admin.treating_doctor(ctx)
     org = ref(admin.organization_id(ctx))
     return prune({
         "resourceType": "Composition",

@@ -17,6 +17,7 @@ SNOMED = "http://snomed.info/sct"
 UCUM = "http://unitsofmeasure.org"
 ACT_CODE = "http://terminology.hl7.org/CodeSystem/v3-ActCode"
 ACT_PRIORITY = "http://terminology.hl7.org/CodeSystem/v3-ActPriority"
+PARTICIPATION = "http://terminology.hl7.org/CodeSystem/v3-ParticipationType"
 ROLE_CODE = "http://terminology.hl7.org/CodeSystem/v3-RoleCode"
 DISCHARGE = "http://terminology.hl7.org/CodeSystem/discharge-disposition"
 DIAGNOSIS_ROLE = "http://terminology.hl7.org/CodeSystem/diagnosis-role"
@@ -128,6 +129,8 @@ SYSTEM_VALUES: dict[str, frozenset[str]] = {
     DATA_ABSENT: frozenset({"unknown", "asked-unknown", "temp-unknown", "not-asked", "asked-declined",
                             "masked", "not-applicable", "unsupported", "as-text", "error", "not-performed"}),
     V2_0203: frozenset({"NI", "MB", "MR", "PRN", "LN", "VN"}),
+    PARTICIPATION: frozenset({"ADM", "ATND", "CALLBCK", "CON", "DIS", "ESC", "REF", "SPRF", "PPRF", "PART",
+                              "translator", "emergency"}),
     ROLE_CODE: frozenset({"GUARD", "FTH", "MTH", "PRN", "FAMMEMB", "NOK"}),
 }
 SYSTEM_PATTERNS: dict[str, re.Pattern[str]] = {ICD10: ICD10_RE, ICD9CM: ICD9CM_RE}

@@ -32,12 +32,6 @@ def summary_text(ctx: Ctx) -> Json | None:
     ])
 
 
-def treating_doctor(ctx: Ctx) -> Json | None:
-    e = ctx.encounter
-    return practitioner_ref(ctx, (e.discharge.ma_bs if e.discharge else None)
-                            or (e.summary.ma_ttdv if e.summary else None))
-
-
 def service_request(ctx: Ctx) -> Json | None:
     r = ctx.encounter.referral
     if r is None:

@@ -5,7 +5,7 @@ from __future__ import annotations
 from decimal import Decimal
 
 from adapter.mappers.fhir import codes
-from adapter.mappers.fhir.admin import facility_ref, organization_id, patient_id, practitioner_ref
+from adapter.mappers.fhir.admin import facility_ref, organization_id, patient_id, treating_doctor
 from adapter.mappers.fhir.context import Ctx, Json, codeable, num, prune, ref
 
 
@@ -119,8 +119,9 @@ def _priority(ma_doituong_kcb: str) -> Json | None:
 
 
 def _participants(ctx: Ctx) -> list[Json]:
-    head = practitioner_ref(ctx, ctx.encounter.ma_ttdv)
-    return [{"individual": head}] if head else []
+    doctor = treating_doctor(ctx)
+    attender = codeable([{"system": codes.PARTICIPATION, "code": "ATND", "display": "attender"}])
+    return [{"type": [attender], "individual": doctor}] if doctor else []
 
 
 def _diagnosis(condition_id: str, rank: int) -> Json:
