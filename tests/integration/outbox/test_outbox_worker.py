@@ -172,7 +172,7 @@ def test_heartbeat_keeps_a_slow_call_from_being_taken_over(
     stolen: list[int] = []
 
     def slow(_: object) -> None:
-        time.sleep(0.5)  # longer than the lease: only the heartbeat keeps it
+        time.sleep(1.5)  # longer than the lease: only the heartbeat keeps it
         stolen.extend(i.item_id for i in store.claim("w2", limit=1, now=clock.now(), lease_s=1.0))
 
     gw = ScriptedGateway(hook=slow)
