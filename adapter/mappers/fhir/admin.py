@@ -21,6 +21,8 @@ def patient(ctx: Ctx) -> Json:
         "telecom": [{"system": "phone", "value": p.dien_thoai}] if p.dien_thoai else [],
         "gender": codes.GENDER.get(p.gioi_tinh),
         "birthDate": fhir_date(p.ngay_sinh),
+        # KET_QUA_DTRI 5/8: died (in or outside hospital); the time is not known precisely.
+        "deceasedBoolean": True if ctx.encounter.ket_qua_dtri in codes.DIED else None,
         "address": [_address(ctx)] if p.dia_chi or p.matinh_cu_tru else [],
         "managingOrganization": ref(organization_id(ctx)),
     })
@@ -142,6 +144,9 @@ def treating_doctor(ctx: Ctx) -> Json | None:
 
 def _patient_extensions(ctx: Ctx) -> list[Json]:
     p, out = ctx.encounter.patient, list[Json]()
+    if p.ngay_sinh.hour or p.ngay_sinh.minute:
+        # Neonates carry their time of birth (NGAY_SINH yyyyMMddHHmm); 0000 means unknown.
+        out.append({"url": codes.BIRTH_TIME_EXT, "valueDateTime": ctx.dt(p.ngay_sinh)})
     if p.ma_quoctich:
         out.append({"url": codes.NATIONALITY_EXT, "extension": [
             {"url": "code", "valueCodeableConcept": codeable([ctx.coding("ma-quoc-tich", p.ma_quoctich)])}]})

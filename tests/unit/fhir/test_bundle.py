@@ -169,6 +169,28 @@ def test_an_encounter_of_another_facility_is_refused(encounter: Encounter, facil
     assert caught.value.rule == "FHIR-FACILITY" and caught.value.record == "LK0001"
 
 
+def test_a_newborn_keeps_the_time_of_birth(encounter: Encounter, facility: Facility) -> None:
+    baby = replace(encounter.patient, ngay_sinh=datetime(2026, 3, 1, 23, 40))
+    out = build_bundle(replace(encounter, patient=baby), facility, policy=FhirPolicy(),
+                       generated_at=GENERATED_AT)
+    validate_bundle(out)
+    patient = resources(out, "Patient")[0]
+    assert patient["birthDate"] == "2026-03-01"
+    times = [x["valueDateTime"] for x in patient["extension"] if x["url"].endswith("patient-birthTime")]
+    assert times == ["2026-03-01T23:40:00+07:00"]
+    adult = resources(build_bundle(encounter, facility, policy=FhirPolicy(), generated_at=GENERATED_AT),
+                      "Patient")[0]
+    assert not [x for x in adult["extension"] if x["url"].endswith("patient-birthTime")]
+
+
+@pytest.mark.parametrize(("outcome", "deceased"), [("5", True), ("8", True), ("1", None), (None, None)])
+def test_a_death_marks_the_patient_deceased(encounter: Encounter, facility: Facility, outcome: str | None,
+                                            deceased: bool | None) -> None:
+    out = build_bundle(replace(encounter, ket_qua_dtri=outcome), facility, policy=FhirPolicy(),
+                       generated_at=GENERATED_AT)
+    assert resources(out, "Patient")[0].get("deceasedBoolean") is deceased
+
+
 def test_narrative_text_is_escaped(encounter: Encounter, facility: Facility) -> None:
     summary = replace(encounter.summary, qt_benhly="<script>x</script> & 1 < 2")
     out = build_bundle(replace(encounter, summary=summary), facility, policy=FhirPolicy(),
