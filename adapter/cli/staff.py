@@ -131,9 +131,9 @@ def _now() -> datetime:
 
 
 def _today() -> date:
-    from zoneinfo import ZoneInfo
+    from adapter.registry.model import local_day
 
-    return datetime.now(ZoneInfo("Asia/Ho_Chi_Minh")).date()   # the gateway's calendar day
+    return local_day(_now())   # the gateway's calendar day
 
 
 # --- commands ------------------------------------------------------------------------------

@@ -12,11 +12,21 @@ is closed and a new one opens (``adapter.registry.store``).
 from __future__ import annotations
 
 from dataclasses import dataclass, fields, replace
-from datetime import date
+from datetime import UTC, date, datetime, timedelta, timezone
 
 from adapter.model import Practitioner
 from adapter.registry.hours import WorkingHours, parse_hours
 from adapter.registry.identifiers import TaxCodeSource
+
+# Vietnam has had no daylight saving since 1975: a fixed offset is exact and, unlike
+# zoneinfo, needs no tz database (absent on Windows without the tzdata package).
+VIETNAM = timezone(timedelta(hours=7), "ICT")
+
+
+def local_day(moment: datetime) -> date:
+    """The Vietnamese calendar day of a stored instant (naive values are UTC, as stored)."""
+    aware = moment if moment.tzinfo is not None else moment.replace(tzinfo=UTC)
+    return aware.astimezone(VIETNAM).date()
 
 
 @dataclass(frozen=True, kw_only=True, slots=True)

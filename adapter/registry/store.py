@@ -37,7 +37,7 @@ from sqlalchemy import (
 from sqlalchemy.engine import Connection
 
 from adapter.registry.identifiers import TaxCodeSource, fold_licence
-from adapter.registry.model import Department, FacilityRecord, RegisteredPractitioner
+from adapter.registry.model import Department, FacilityRecord, RegisteredPractitioner, local_day
 from adapter.storage import metadata
 
 log = logging.getLogger(__name__)
@@ -286,7 +286,7 @@ class RegistryStore:
         yesterday's period, and BHXH needs that closing row alongside the new one."""
         return [p.record for p in self.periods(ma_cskcb=ma_cskcb)
                 if p.record.valid_to is None or p.record.valid_to >= since
-                or (p.closed_at is not None and p.closed_at.date() >= since)]
+                or (p.closed_at is not None and local_day(p.closed_at) >= since)]
 
     def history(self, key: str) -> list[StoredPeriod]:
         """All periods, void ones included, of the practitioner with this code, licence or CCCD."""

@@ -61,3 +61,12 @@ def test_well_formed_hours_have_no_problems() -> None:
 )
 def test_malformed_hours(day: str | None, week: str | None, code: str) -> None:
     assert code in [p.code for p in check_hours(day, week)]
+
+
+def test_local_day_of_stored_instants() -> None:
+    from datetime import UTC, date
+
+    from adapter.registry.model import local_day
+
+    assert local_day(datetime(2026, 11, 21, 23, 30, tzinfo=UTC)) == date(2026, 11, 22)  # 06:30 in Vietnam
+    assert local_day(datetime(2026, 11, 21, 16, 59)) == date(2026, 11, 21)  # naive = UTC (SQLite)
