@@ -72,8 +72,11 @@ class RegistryPractitioners:
     Built once per batch: hours are parsed here, not per claim line.
     """
 
-    def __init__(self, source: PeriodSource | Iterable[RegisteredPractitioner]) -> None:
-        records = _records(source)
+    def __init__(self, source: PeriodSource | Iterable[RegisteredPractitioner], *,
+                 ma_cskcb: str | None = None) -> None:
+        # A registration at one facility does not cover claims of another: pass the
+        # facility whose claims are checked when the store holds several.
+        records = [r for r in _records(source) if ma_cskcb is None or r.ma_cskcb == ma_cskcb]
         self._index: dict[str, list[tuple[RegisteredPractitioner, WorkingHours]]] = defaultdict(list)
         for record in records:
             entry = (record, record.hours)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from dataclasses import replace
 from datetime import date, datetime
 
 import pytest
@@ -112,3 +113,18 @@ def test_claim_times() -> None:
     assert parse_claim_time("20250602") == datetime(2025, 6, 2)
     assert parse_claim_time("202513021600") is None
     assert parse_claim_time("") is None
+
+
+def test_the_snapshot_can_be_limited_to_one_facility() -> None:
+    elsewhere = replace(
+        DOCTOR,
+        ma_cskcb="48002",
+        code="000888/ĐNA-GPHN",
+        licence_no="000888/ĐNA-GPHN",
+        cccd=None,
+        bhxh_code=None,
+    )
+    registry = RegistryPractitioners([*STAFF, elsewhere], ma_cskcb="48001")
+    assert registry.size == len(STAFF)
+    assert registry.status(elsewhere.code, date(2025, 1, 1)) == "unknown"
+    assert RegistryPractitioners([*STAFF, elsewhere]).status(elsewhere.code, date(2025, 1, 1)) == "valid"
