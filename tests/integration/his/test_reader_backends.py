@@ -5,10 +5,14 @@ from __future__ import annotations
 import dataclasses
 
 import pytest
+from his_db import server_database
+from sqlalchemy import text
+from sqlalchemy.exc import DBAPIError
 
+from adapter.errors import SourceUnavailable
 from adapter.his.demo import generate_demo_his
 from adapter.his.demo_data import generate
-from adapter.his.engine import readonly_engine
+from adapter.his.engine import reading, readonly_engine
 from adapter.his.profile import SourceProfile
 from adapter.his.reader import SqlHisSource
 from adapter.his.state import content_hash
@@ -39,3 +43,26 @@ def test_profile_reads_back_the_generated_encounters(his_url: str, make, profile
         assert dataclasses.replace(got, source_version=None) == want
     marks = [m for _, m in read]
     assert marks == sorted(marks, key=lambda m: (m.changed_at, m.ma_lk))
+
+
+def test_reader_sessions_are_read_only(his_url: str) -> None:
+    generate_demo_his(his_url, encounters=3, seed=1)
+    engine = readonly_engine(his_url)
+    try:
+        with engine.connect() as conn, pytest.raises(DBAPIError):
+            conn.execute(text("DELETE FROM his_card"))
+        with engine.connect() as conn:
+            assert conn.execute(text("SELECT count(*) FROM his_encounter")).scalar_one() == 3
+    finally:
+        engine.dispose()
+
+
+@pytest.mark.postgres
+def test_a_statement_timeout_is_source_unavailable() -> None:
+    with server_database("postgres", "timeout") as url:
+        engine = readonly_engine(url, statement_timeout_s=0.2)
+        try:
+            with pytest.raises(SourceUnavailable, match=r"timeout|cancel"), reading(engine) as conn:
+                conn.execute(text("SELECT pg_sleep(2)"))
+        finally:
+            engine.dispose()
