@@ -105,3 +105,23 @@ def test_signed_export_through_the_console_entry_point(
 def test_missing_facility_is_a_usage_error(workspace: Path, capsys: pytest.CaptureFixture[str]) -> None:
     code = main(["staff", "export", "--xml", "x.xml"])
     assert code == 2 and "--facility" in capsys.readouterr().err
+
+
+def test_staff_master_sheet_round_trips_through_the_cli(
+    workspace: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    assert staff(capsys, "import", "--from-his", "--his", "his.db", "--effective", "2026-11-22")[0] == 0
+    exported = staff(
+        capsys, "export", "--xlsx", "master.xlsx", "--layout", "staff_master", "--since", "2026-11-22"
+    )
+    assert exported[0] == 0
+    other = f"sqlite:///{workspace / 'other.db'}"
+    code, out, err = staff(
+        capsys, "import", "--xlsx", "master.xlsx", "--database", other, "--json", "--effective", "2026-11-22"
+    )
+    assert code == 0, err
+    assert json.loads(out)["inserted"] > 0
+    one = staff(capsys, "export", "--xml", "a.xml", "--since", "2026-11-22")
+    two = staff(capsys, "export", "--xml", "b.xml", "--since", "2026-11-22", "--database", other)
+    assert one[0] == two[0] == 0
+    assert (workspace / "a.xml").read_bytes() == (workspace / "b.xml").read_bytes()

@@ -5,6 +5,8 @@ from __future__ import annotations
 from datetime import date
 
 import pytest
+from hypothesis import given
+from hypothesis import strategies as st
 
 from adapter.registry.identifiers import (
     LicenceKey,
@@ -186,3 +188,13 @@ def test_facility_codes() -> None:
     assert check_national_facility_id("4006381333931") == []
     assert codes(check_national_facility_id("4006381333932")) == ["FACILITY_ID_GS1"]
     assert codes(check_national_facility_id("40063813")) == ["FACILITY_ID_FORMAT"]
+
+
+@given(st.text(alphabet="0123456789", min_size=9, max_size=9))
+def test_any_issued_sequence_with_its_check_digit_is_valid_and_no_other_digit_is(nine: str) -> None:
+    digit = mst_check_digit(nine)
+    if digit is None or nine[2:] == "0000000":
+        return
+    assert check_tax_code(nine + str(digit)) == []
+    wrong = (digit + 1) % 10
+    assert "TAX_CODE_CHECK_DIGIT" in codes(check_tax_code(nine + str(wrong)))
