@@ -87,8 +87,11 @@ class _Api:
 
     # -- faults common to every API request --------------------------------------------
 
-    async def _faults(self, endpoint: str) -> Response | None:
+    async def _faults(self, endpoint: str, request: Request) -> Response | None:
         state, faults = self.state, self.state.faults
+        # Read the whole request first: closing a socket with unread data makes the kernel send
+        # RST, and the client would see a reset or a write error at random instead of a drop.
+        await request.body()
         delay = state.latency()
         if delay:
             await asyncio.sleep(delay)
@@ -118,7 +121,7 @@ class _Api:
     # -- token ----------------------------------------------------------------------------
 
     async def token(self, request: Request) -> Response:
-        fault = await self._faults("token")
+        fault = await self._faults("token", request)
         if fault is not None:
             return fault
         form = await _form(request)
@@ -143,7 +146,7 @@ class _Api:
         return handle
 
     async def _file(self, request: Request, kind: Kind, loai: tuple[str, str], file_field: str) -> Response:
-        fault = await self._faults(kind.value)
+        fault = await self._faults(kind.value, request)
         if fault is not None:
             return fault
         every, count = self.state.faults.token_expiry_every, self.state.count_submission()
@@ -202,7 +205,7 @@ class _Api:
     # -- card lookup ----------------------------------------------------------------------
 
     async def lookup(self, request: Request) -> Response:
-        fault = await self._faults("lookup")
+        fault = await self._faults("lookup", request)
         if fault is not None:
             return fault
         q = request.query_params

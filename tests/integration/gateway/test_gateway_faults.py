@@ -18,7 +18,7 @@ from adapter.ports import DocumentKind, Submission
 from adapter.simulator import SimulatorServer, samples
 from adapter.transport.client import GatewayClient
 
-FAST = {"read_timeout_s": 0.3, "connect_timeout_s": 1.0, "breaker_failure_threshold": 50,
+FAST = {"read_timeout_s": 1.0, "connect_timeout_s": 1.0, "breaker_failure_threshold": 50,
         "breaker_open_s": 0.05}
 
 
@@ -29,6 +29,8 @@ def deliver(client: GatewayClient, item: Submission, seen: Counter[str], max_att
             return
         except RetryableError as exc:
             seen[type(exc).__name__] += 1
+            if isinstance(exc, OutcomeUnknown):
+                seen[f"unknown:{item.ma_lk}"] += 1
             if isinstance(exc, GatewayUnavailable):
                 time.sleep(0.01)
     raise AssertionError(f"{item.ma_lk} not accepted after {max_attempts} attempts")
@@ -39,18 +41,22 @@ def items(key: samples.DemoKey, n: int) -> list[Submission]:
             for i in range(n)]
 
 
-def assert_accepted_once(sim: SimulatorServer, expected: list[Submission]) -> None:
+def assert_accepted_once(sim: SimulatorServer, expected: list[Submission], seen: Counter[str]) -> None:
+    """Each item accepted once; every duplicate is explained by a reply the client never got.
+
+    A lost reply (the fault) always costs one resend. On a starved machine the client may also
+    time out on a reply that was on its way: that too is an unknown outcome, seen by the client.
+    """
     accepted = sim.state.accepted
     originals = [a for a in accepted if not a.duplicate]
     assert sorted(a.ma_lk for a in originals) == sorted(i.ma_lk for i in expected)
     assert not any(a.replacement for a in accepted)
-    duplicates = [a for a in accepted if a.duplicate]
-    lost = [a for a in accepted if a.reply_lost]
-    assert len(duplicates) == len(lost)                     # each lost reply costs exactly one resend
-    for dup in duplicates:
-        earlier = accepted[:accepted.index(dup)]
-        assert any(a.reply_lost and a.ma_lk == dup.ma_lk for a in earlier)
-    assert sim.state.report()["duplicated"] == len(duplicates)
+    for item in expected:
+        mine = [a for a in accepted if a.ma_lk == item.ma_lk]
+        duplicates, lost = sum(a.duplicate for a in mine), sum(a.reply_lost for a in mine)
+        assert lost <= duplicates <= seen[f"unknown:{item.ma_lk}"], item.ma_lk
+        assert not mine[-1].reply_lost                          # the last acceptance was heard
+    assert sim.state.report()["duplicated"] == sum(a.duplicate for a in accepted)
 
 
 def test_mixed_faults_with_concurrency_end_with_everything_accepted_once(
@@ -58,19 +64,19 @@ def test_mixed_faults_with_concurrency_end_with_everything_accepted_once(
     work = items(key, 24)
     sim.state.set_faults(sim.state.faults.updated({
         "latency_min_s": 0.0, "latency_max_s": 0.01, "error_rate": 0.15, "reset_rate": 0.15,
-        "timeout_rate": 0.04, "timeout_s": 0.6, "reply_lost_rate": 0.15, "token_expiry_every": 7}))
+        "timeout_rate": 0.03, "timeout_s": 1.2, "reply_lost_rate": 0.15, "token_expiry_every": 7}))
     client, seen = make_client(**FAST), Counter[str]()
 
     with ThreadPoolExecutor(4) as pool:
         list(pool.map(lambda item: deliver(client, item, seen), work))
 
-    assert_accepted_once(sim, work)
+    assert_accepted_once(sim, work, seen)
     faults = sim.state.report()["faults"]
     assert {"server_error", "reset", "reply_lost", "token_expired"} <= set(faults), faults
     dropped = Counter(r.fault for r in sim.state.received if r.endpoint == "claim")
     # a file request dropped before or after processing is an unknown outcome to the client;
     # a dropped token request is a plain transport error (nothing was submitted)
-    assert seen["OutcomeUnknown"] == dropped["reply_lost"] + dropped["reset"] + dropped["timeout"]
+    assert seen["OutcomeUnknown"] >= dropped["reply_lost"] + dropped["reset"] + dropped["timeout"]
     assert seen["GatewayUnavailable"] >= dropped["server_error"]
 
 
@@ -96,7 +102,7 @@ def test_read_timeout_is_an_unknown_outcome_and_nothing_was_taken(
     client, [item] = make_client(**FAST), items(key, 1)
     client.submit(submission(samples.sign(samples.checkin("79001", "WARM"), key), ma_lk="WARM",
                              kind=DocumentKind.CHECKIN))                       # token taken first
-    sim.state.set_faults(sim.state.faults.updated({"timeout_rate": 1.0, "timeout_s": 0.6}))
+    sim.state.set_faults(sim.state.faults.updated({"timeout_rate": 1.0, "timeout_s": 1.2}))
     with pytest.raises(OutcomeUnknown):
         client.submit(item)
     sim.state.set_faults(sim.state.faults.updated({"timeout_rate": 0.0}))
@@ -137,7 +143,7 @@ def test_seeded_faults_are_reproducible(make_client: ClientFactory, sim: Simulat
         client, seen = make_client(**FAST), Counter[str]()
         for item in work:
             deliver(client, item, seen)
-        assert_accepted_once(sim, work)
+        assert_accepted_once(sim, work, seen)
         return [(r.endpoint, r.code, r.fault) for r in sim.state.received]
 
     assert run() == run()
