@@ -24,9 +24,11 @@ from adapter.validation.engine import validate_document, validate_tables
 
 def typical() -> s.Rows:
     rows = s.outpatient()
-    rows[2] = [s.drug("3176", i, "10", "1500.5", yl="202507010830") for i in range(1, 9)]
+    # Distinct quantities and prices: no two lines share their money fields.
+    rows[2] = [s.drug("3176", i, str(i + 2), f"{1500.5 + 37 * i:.3f}", yl="202507010830")
+               for i in range(1, 9)]
     groups = ["13", "1", "1", "1", "2", "2", "3", "18", "18", "1", "1", "2"]
-    rows[3] = [s.service("3176", i, n, "1", "65000", yl="202507010830")
+    rows[3] = [s.service("3176", i, n, "1", str(65000 + 1000 * i), yl="202507010830")
                for i, n in enumerate(groups, start=1)]
     s.fill_totals(rows)
     return rows

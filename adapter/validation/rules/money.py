@@ -60,11 +60,11 @@ def _far(reported: Decimal | None, expected: Decimal, tolerance: Decimal) -> boo
 
 def _bases(v: Amounts, expected: tuple[Decimal, ...] | None) -> list[tuple[Decimal, Decimal]]:
     """(THANH_TIEN_BV, THANH_TIEN_BH) pairs a correct split may start from: recomputed and as reported."""
-    out = [(e, expected[-1]) for e in expected[:-1]] if expected is not None else []
+    pairs = dict.fromkeys((e, expected[-1]) for e in expected[:-1]) if expected is not None else {}
     bv, bh = v["THANH_TIEN_BV"], v["THANH_TIEN_BH"]
-    if bv is not None and bh is not None and (bv, bh) not in out:
-        out.append((bv, bh))
-    return out
+    if bv is not None and bh is not None:
+        pairs[(bv, bh)] = None
+    return list(pairs)
 
 
 def _total_faults(v: Amounts, expected: tuple[Decimal, ...] | None, tol: Decimal) -> list[str]:
@@ -86,11 +86,14 @@ def _split_faults(v: Amounts, expected: tuple[Decimal, ...] | None, tol: Decimal
     faults = ["T_NGUONKHAC"] if _far(v["T_NGUONKHAC"], other, tol) else []
     split = split_3176 if profile == "3176" else split_4750
     muc, nk = _or(v["MUC_HUONG"], HUNDRED), _or(v["T_NGUONKHAC"], other)
-    candidates = [split(bv, bh, muc, nk) for bv, bh in _bases(v, expected)]
-    for i, name in enumerate(_SPLIT):
-        if candidates and all(_far(v[name], parts[i], tol) for parts in candidates):
-            faults.append(name)
-    return faults
+    bases = _bases(v, expected)
+    wrong: tuple[str, ...] = _SPLIT if bases else ()
+    for bv, bh in bases:                  # usually the first basis fits at once
+        parts = dict(zip(_SPLIT, split(bv, bh, muc, nk), strict=True))
+        wrong = tuple(n for n in wrong if _far(v[n], parts[n], tol))
+        if not wrong:
+            break
+    return faults + list(wrong)
 
 
 def _sanity_faults(table: int, row: Row, v: Amounts) -> list[str]:
