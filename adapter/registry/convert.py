@@ -102,6 +102,12 @@ def convert_row(values: Mapping[str, Any], *, ma_cskcb: str, row: int, table: st
         if not data.get(required):
             issues.append(_issue("IMPORT_REQUIRED", required, row, "Thiếu thông tin bắt buộc",
                                  "required value missing", table=table))
+    start, end = data.get("valid_from"), data.get("valid_to")
+    if start is not None and end is not None and end < start:
+        # Stored as is it would be a void period, silently never valid.
+        issues.append(_issue("IMPORT_PERIOD", "valid_to", row, "Đến ngày trước từ ngày",
+                             "period ends before it starts", table=table))
+        return None, issues
     if not data.get("code") or not data.get("name"):
         return None, issues
     return RegisteredPractitioner(**data), issues

@@ -59,3 +59,12 @@ def test_catalogue_key_is_one_per_day() -> None:
     from datetime import date
 
     assert catalogue_key(date(2026, 11, 22)) == "DM02-20261122"
+
+
+def test_a_period_ending_before_it_starts_is_refused() -> None:
+    from adapter.registry.convert import convert_row
+
+    record, issues = convert_row(
+        {"code": "C1", "name": "A", "valid_from": "20250201", "valid_to": "20250101"}, ma_cskcb="48001", row=4
+    )
+    assert record is None and [(i.rule, i.row, i.field) for i in issues] == [("IMPORT_PERIOD", 4, "valid_to")]
