@@ -14,6 +14,7 @@ from fhir_receiver import Answer, Receiver
 from adapter.errors import (
     AuthenticationError,
     ConfigError,
+    DataError,
     GatewayRejected,
     GatewayUnavailable,
     OutcomeUnknown,
@@ -113,3 +114,17 @@ def test_bad_configuration_is_refused(client: httpx.Client) -> None:
         FhirEndpoint("ftp://x", client)
     with pytest.raises(ConfigError):
         FhirEndpoint("http://x", client, mode="batch")  # type: ignore[arg-type]
+
+
+def test_the_gateway_port_refuses_other_kinds_and_non_json(receiver: Receiver, client: httpx.Client) -> None:
+    endpoint = FhirEndpoint(receiver.base_url, client)
+    claim = Submission(ma_cskcb="79001", kind=DocumentKind.CLAIM, profile="3176", payload=b"<x/>",
+                       ma_lk="LK1")
+    with pytest.raises(ConfigError):
+        endpoint.submit(claim)
+    garbage = Submission(ma_cskcb="79001", kind=DocumentKind.FHIR, profile="R4B", payload=b"<x/>",
+                         ma_lk="LK1")
+    with pytest.raises(DataError) as caught:
+        endpoint.submit(garbage)
+    assert caught.value.record == "LK1" and caught.value.rule == "FHIR-PAYLOAD"
+    assert receiver.received == []
