@@ -36,7 +36,8 @@ def register(sub: argparse._SubParsersAction[Any]) -> None:
     rsub = report.add_subparsers(dest="report_command", metavar="REPORT", required=True)
     daily = rsub.add_parser("daily", help="sent, accepted, rejected with reasons, not sent in time")
     daily.add_argument("--date", help="local date YYYY-MM-DD (default: today)")
-    daily.add_argument("--deadline-days", type=int, default=7, help="working days allowed (TT 48: 7)")
+    daily.add_argument("--deadline-days", type=int,
+                       help="working days allowed (default: outbox.deadline_working_days, TT 48: 7)")
     daily.add_argument("--json", action="store_true")
     daily.set_defaults(func=_report_daily)
 
@@ -284,7 +285,8 @@ def _report_daily(args: argparse.Namespace) -> int:
     from adapter.outbox.reporting import day_window
 
     settings, store = _open(args)
-    start, end, overdue = day_window(args.date, settings.timezone, _now(), args.deadline_days)
+    days = args.deadline_days if args.deadline_days is not None else settings.outbox.deadline_working_days
+    start, end, overdue = day_window(args.date, settings.timezone, _now(), days)
     report = store.daily_report(start, end, overdue_before=overdue)
     if args.json:
         print_json(report)
@@ -293,6 +295,6 @@ def _report_daily(args: argparse.Namespace) -> int:
           f"rejected {report['rejected']}")
     print("\nREJECTION REASONS")
     print_table(report["rejection_reasons"])
-    print(f"\nNOT SENT IN TIME (older than {args.deadline_days} working days)")
+    print(f"\nNOT SENT IN TIME (older than {days} working days)")
     print_table(report["not_sent_in_time"])
     return 0

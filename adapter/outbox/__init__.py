@@ -1,0 +1,13 @@
+"""The durable outbox: one item per (facility, MA_LK, document kind), versions, attempts, audit.
+
+Public API (import from the modules; this package imports nothing itself, so the pure
+modules stay free of SQLAlchemy):
+
+* ``states``: ``Status``, ``TRANSITIONS``, ``check(frm, to)``, ``route_new_version(...)`` (pure)
+* ``retry``: ``RetryPolicy.decide(error, attempts, now, rng) -> Decision`` (pure)
+* ``values``: ``NewVersion``, ``EnqueueResult``, ``ClaimedItem``, ``ItemFilter``, ...
+* ``store``: ``OutboxStore(engine, replacement_policy=...)``
+* ``worker``: ``Worker(...).drain(...) -> DrainReport``
+* ``open``: ``make_engine(url)``, ``open_store(settings)``, ``sending_facilities(settings)``
+* ``migrate``: ``upgrade(engine_or_connection, revision="head")``
+"""
