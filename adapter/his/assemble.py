@@ -24,15 +24,14 @@ Details = Mapping[str, Mapping[str, Sequence[Row]]]
 PATIENT_FIELDS = frozenset(f.name for f in fields(Patient))
 HEADER_REQUIRED = ("ma_bn", "ho_ten", "ngay_sinh", "gioi_tinh", "ma_loai_kcb", "ma_doituong_kcb",
                    "ngay_vao", "ngay_ra")
-CARD_SPEC = (("ma_the_bhyt", "str"), ("ma_dkbd", "str"), ("gt_the_tu", "date"), ("gt_the_den", "date"))
+CARD_SPEC = {"ma_the_bhyt": "str", "ma_dkbd": "str", "gt_the_tu": "date", "gt_the_den": "date"}
 CARD_REQUIRED = ("ma_the_bhyt", "ma_dkbd", "gt_the_tu")
-STAFF_SPEC = (("code", "str"), ("name", "str"), ("cccd", "str"), ("licence_no", "str"),
-              ("licence_kind", "str"), ("title", "str"), ("departments", "str"), ("valid_from", "date"),
-              ("valid_to", "date"))
+STAFF_SPEC = {"code": "str", "name": "str", "cccd": "str", "licence_no": "str", "licence_kind": "str",
+              "title": "str", "departments": "str", "valid_from": "date", "valid_to": "date"}
 # Attributes that name a practitioner (";" lists allowed).
 STAFF_REFS = ("ma_bac_si", "nguoi_thuc_hien", "ma_bs_doc_kq", "ma_ttdv", "ma_bs")
-HEADER_SPEC = (*contract.encounter_fields(), *((n, "str") for n in contract.GUARDIAN_COLUMNS))
-KIND_SPECS = {k.name: tuple(f for f in contract.model_fields(k.cls) if f[0] != "ma_lk")
+HEADER_SPEC = {**dict(contract.encounter_fields()), **{n: "str" for n in contract.GUARDIAN_COLUMNS}}
+KIND_SPECS = {k.name: {n: t for n, t in contract.model_fields(k.cls) if n != "ma_lk"}
               for k in contract.ROW_KINDS}
 
 
@@ -104,7 +103,7 @@ def _require(converted: Mapping[str, Any], raw: Row, names: Iterable[str], where
 def _split_card_row(row: Row) -> list[dict[str, Any]]:
     """One row per card: a row holding ";" lists (the XML1 way) is split position by position."""
     lists: dict[str, list[Any]] = {}
-    for name, _ in CARD_SPEC:
+    for name in CARD_SPEC:
         value = row.get(name)
         lists[name] = [p.strip() for p in value.split(";")] if isinstance(value, str) else [value]
     count = max(len(v) for v in lists.values())

@@ -136,19 +136,24 @@ CONVERTERS: dict[str, Converter] = {"str": to_text, "decimal": to_decimal, "date
                                     "date": to_date, "int": to_int}
 
 
-def convert_fields(row: Mapping[str, Any], spec: tuple[tuple[str, str], ...], where: str,
+def convert_fields(row: Mapping[str, Any], spec: Mapping[str, str], where: str,
                    problems: Problems, max_text: int) -> dict[str, Any]:
-    """The model keyword arguments for ``spec`` found in ``row``; bad cells are recorded, left out."""
+    """The model keyword arguments for the ``spec`` columns (name -> kind) present in ``row``.
+
+    Bad cells are recorded in ``problems`` and left out. Columns the spec does not know
+    (``ma_lk``, ``stt``, extras of a vendor view) are ignored.
+    """
     out: dict[str, Any] = {}
-    for name, kind in spec:
-        value = row.get(name)
-        if value is None or value == "":       # many HIS write '' for "no value"
+    # Iterate over the cells that hold something: most columns of a wide row are empty.
+    for name, value in [(n, v) for n, v in row.items() if v is not None and v != ""]:
+        kind = spec.get(name)
+        if kind is None:
             continue
-        # Fast paths for the common, already-correct cells; everything else takes the checked path.
         cls = type(value)
-        if (cls is str and kind == "str" and value.isascii() and len(value) <= max_text) or \
-                (cls is datetime and kind == "datetime" and value.tzinfo is None) or \
-                (cls is Decimal and kind == "decimal" and value.is_finite()):
+        # Fast paths for the common, already-correct cells; everything else takes the checked path.
+        if (cls is str and kind == "str" and len(value) <= max_text and (value.isascii() or _utf8(value))) \
+                or (cls is datetime and kind == "datetime" and value.tzinfo is None) \
+                or (cls is Decimal and kind == "decimal" and value.is_finite()):
             out[name] = value
             continue
         try:
@@ -156,3 +161,11 @@ def convert_fields(row: Mapping[str, Any], spec: tuple[tuple[str, str], ...], wh
         except BadValue as bad:
             problems.add(f"{where}.{name}", bad)
     return out
+
+
+def _utf8(text: str) -> bool:
+    try:
+        text.encode("utf-8")
+    except UnicodeEncodeError:
+        return False
+    return True

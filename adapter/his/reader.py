@@ -111,7 +111,7 @@ class SqlHisSource:
         used = self._profile.parameters(query, self._dialect)
         result = conn.execute(statement, {k: v for k, v in params.items() if k in used})
         keys = [str(k).lower() for k in result.keys()]    # vendors answer MA_LK, PostgreSQL ma_lk
-        return [dict(zip(keys, row, strict=True)) for row in result]
+        return [dict(zip(keys, row, strict=True)) for row in result.fetchall()]
 
     def _details(self, conn: Connection, ma_lks: list[str]) -> Details:
         names = [q.CARDS, *(k.name for k in ROW_KINDS if self._profile.has(k.name))]
