@@ -8,6 +8,7 @@ from pathlib import Path
 
 import pytest
 
+from adapter.ports import Clock
 from adapter.simulator import SimulatorConfig, SimulatorServer, samples
 from adapter.transport.client import GatewayClient
 from adapter.transport.config import FacilityAccount, GatewaySettings
@@ -45,10 +46,11 @@ def sim(https_server: SimulatorServer) -> SimulatorServer:
 def make_client(sim: SimulatorServer) -> Iterator[ClientFactory]:
     made: list[GatewayClient] = []
 
-    def make(accounts: list[FacilityAccount] | None = None, **settings: object) -> GatewayClient:
+    def make(accounts: list[FacilityAccount] | None = None, clock: Clock | None = None,
+             **settings: object) -> GatewayClient:
         client = GatewayClient(GatewaySettings.model_validate(settings),
                                accounts or [account("79001"), account("01001")],
-                               base_url=sim.base_url, verify=sim.client_ssl_context())
+                               base_url=sim.base_url, verify=sim.client_ssl_context(), clock=clock)
         made.append(client)
         return client
 

@@ -9,6 +9,7 @@ from __future__ import annotations
 import time
 from collections import Counter
 from concurrent.futures import ThreadPoolExecutor
+from datetime import UTC, datetime, timedelta
 
 import pytest
 from gateway_helpers import ClientFactory, submission
@@ -34,6 +35,19 @@ def deliver(client: GatewayClient, item: Submission, seen: Counter[str], max_att
             if isinstance(exc, GatewayUnavailable):
                 time.sleep(0.01)
     raise AssertionError(f"{item.ma_lk} not accepted after {max_attempts} attempts")
+
+
+class SteppedClock:
+    """Wall-clock start (tokens from the simulator carry real expiry times), moved by hand."""
+
+    def __init__(self) -> None:
+        self.at = datetime.now(UTC)
+
+    def now(self) -> datetime:
+        return self.at
+
+    def advance(self, seconds: float) -> None:
+        self.at += timedelta(seconds=seconds)
 
 
 def items(key: samples.DemoKey, n: int) -> list[Submission]:
@@ -113,7 +127,8 @@ def test_read_timeout_is_an_unknown_outcome_and_nothing_was_taken(
 
 def test_breaker_pauses_sending_during_maintenance(make_client: ClientFactory, sim: SimulatorServer,
                                                    key: samples.DemoKey) -> None:
-    client, [item] = make_client(breaker_failure_threshold=3, breaker_open_s=0.3), items(key, 1)
+    clock = SteppedClock()
+    client, [item] = make_client(clock=clock, breaker_failure_threshold=3, breaker_open_s=30), items(key, 1)
     client.submit(submission(samples.sign(samples.staff("79001"), key), ma_lk="",
                              kind=DocumentKind.STAFF))   # token taken
     sim.state.set_faults(sim.state.faults.updated({"maintenance": True}))
@@ -127,8 +142,11 @@ def test_breaker_pauses_sending_during_maintenance(make_client: ClientFactory, s
     assert len(sim.state.received) == before                  # nothing went over the wire
 
     sim.state.set_faults(sim.state.faults.updated({"maintenance": False}))
-    time.sleep(0.35)
-    assert client.submit(item).code == "200"
+    clock.advance(29)
+    with pytest.raises(GatewayUnavailable, match="circuit open"):
+        client.submit(item)
+    clock.advance(1)
+    assert client.submit(item).code == "200"                 # the probe after 30 s closes the circuit
     assert client.breaker.status == "closed"
 
 

@@ -250,7 +250,7 @@ def test_concurrency_is_bounded_per_facility(account: FacilityAccount) -> None:
         with lock:
             in_flight += 1
             peak = max(peak, in_flight)
-        time.sleep(0.05)
+        time.sleep(0.1)
         with lock:
             in_flight -= 1
         return accepted()
