@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import logging
 from collections.abc import Iterator, Mapping
 from contextlib import contextmanager
 from dataclasses import dataclass
@@ -16,7 +17,7 @@ from adapter.his import demo_data
 from adapter.his.demo import generate_demo_his
 from adapter.outbox.values import ItemFilter
 from adapter.settings import Settings
-from adapter.simulator.config import SimulatorConfig
+from adapter.simulator.config import Faults, SimulatorConfig
 from adapter.simulator.server import SimulatorServer
 
 FACILITY = "79001"
@@ -75,12 +76,15 @@ def his_connection(path: Path) -> Iterator[Any]:
 
 
 @contextmanager
-def running_app(workdir: Path, his: Path) -> Iterator[App]:
-    """An App wired to a fresh simulator that trusts its demo certificate."""
+def running_app(workdir: Path, his: Path, *, trust_certificate: bool = True,
+                faults: Faults | None = None) -> Iterator[App]:
+    """An App wired to a fresh simulator (that trusts its demo certificate unless told not to)."""
     app = bootstrap(settings(workdir, his))
     try:
         pem = app.signer().certificate.public_bytes(Encoding.PEM)
-        config = SimulatorConfig(accounts={USER: (PASSWORD, FACILITY)}, certificates={FACILITY: [pem]})
+        config = SimulatorConfig(accounts={USER: (PASSWORD, FACILITY)},
+                                 certificates={FACILITY: [pem]} if trust_certificate else {},
+                                 faults=faults or Faults())
         with SimulatorServer(config) as sim:
             app.base_url_override = sim.base_url
             yield app
@@ -104,3 +108,29 @@ def outcomes(app: App) -> Mapping[str, Outcome]:
             ma_lk=row.ma_lk, status=row.status.value, issues=current.issues, last_error=row.last_error
         )
     return out
+
+
+class Capture(logging.Handler):
+    """Keeps every record (formatted, with exception text) emitted while installed."""
+
+    def __init__(self) -> None:
+        super().__init__(level=logging.DEBUG)
+        self.lines: list[str] = []
+        self.setFormatter(logging.Formatter("%(name)s %(levelname)s %(message)s"))
+
+    def emit(self, record: logging.LogRecord) -> None:
+        self.lines.append(self.format(record))
+
+
+@contextmanager
+def root_at_debug() -> Iterator[Capture]:
+    """Every logger of the process, at DEBUG, into one list of lines."""
+    root = logging.getLogger()
+    capture, level = Capture(), root.level
+    root.addHandler(capture)
+    root.setLevel(logging.DEBUG)
+    try:
+        yield capture
+    finally:
+        root.removeHandler(capture)
+        root.setLevel(level)

@@ -2,10 +2,8 @@
 
 from __future__ import annotations
 
-import logging
 import sys
-from collections.abc import Iterator, Mapping
-from contextlib import contextmanager
+from collections.abc import Mapping
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -14,37 +12,19 @@ import pytest
 sys.path.insert(0, str(Path(__file__).parent))
 
 from badinput_his import HisCase, apply, assign, cases
-from badinput_pipeline import Outcome, demo_his, his_connection, outcomes, run_pipeline, running_app
+from badinput_pipeline import (
+    Outcome,
+    demo_his,
+    his_connection,
+    outcomes,
+    root_at_debug,
+    run_pipeline,
+    running_app,
+)
 
 from adapter.his.demo_data import GeneratedEncounter
 
 ENCOUNTERS = 230  # 223 finished: every case gets its own encounter, the rest stay untouched
-
-
-class Capture(logging.Handler):
-    """Keeps every record (formatted, with exception text) emitted while installed."""
-
-    def __init__(self) -> None:
-        super().__init__(level=logging.DEBUG)
-        self.lines: list[str] = []
-        self.setFormatter(logging.Formatter("%(name)s %(levelname)s %(message)s"))
-
-    def emit(self, record: logging.LogRecord) -> None:
-        self.lines.append(self.format(record))
-
-
-@contextmanager
-def root_at_debug() -> Iterator[Capture]:
-    """Every logger of the process, at DEBUG, into one list of lines."""
-    root = logging.getLogger()
-    capture, level = Capture(), root.level
-    root.addHandler(capture)
-    root.setLevel(logging.DEBUG)
-    try:
-        yield capture
-    finally:
-        root.removeHandler(capture)
-        root.setLevel(level)
 
 
 @dataclass(frozen=True, kw_only=True)
