@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Iterator
+from datetime import datetime
 
 from adapter.validation.issues import Issue
 from adapter.validation.rules.base import Episode, Row, at, make_issue, moment, split_list
@@ -14,9 +15,17 @@ ADMIN_FIELDS = ("MA_BN", "HO_TEN", "SO_CCCD", "NGAY_SINH", "GIOI_TINH", "MA_QUOC
                 "GT_THE_DEN", "MA_CSKCB", "NGAY_VAO", "NGAY_VAO_NOI_TRU", "NGAY_RA")
 XML8_TYPES = frozenset({"03", "04", "06"})
 XML7_TYPES = frozenset({"03", "04"})
-# (table, field) holding practitioner codes, and the field giving the date they acted.
-PRACTITIONER_FIELDS = ((1, "MA_TTDV", "NGAY_RA"), (2, "MA_BAC_SI", "NGAY_YL"), (3, "MA_BAC_SI", "NGAY_YL"),
-                       (3, "NGUOI_THUC_HIEN", "NGAY_TH_YL"))
+# (table, field with practitioner codes, fields giving when they acted (first present wins),
+# whether working hours apply). The registry answers "outside_hours" only when given a
+# datetime; MA_TTDV signs for the facility, so it is checked on the day only.
+PRACTITIONER_FIELDS: tuple[tuple[int, str, tuple[str, ...], bool], ...] = (
+    (1, "MA_TTDV", ("NGAY_RA", "NGAY_VAO"), False),
+    (2, "MA_BAC_SI", ("NGAY_YL",), True),
+    (3, "MA_BAC_SI", ("NGAY_YL",), True),
+    (3, "NGUOI_THUC_HIEN", ("NGAY_TH_YL", "NGAY_YL"), True),
+    (4, "MA_BS_DOC_KQ", ("NGAY_KQ",), True),
+    (5, "NGUOI_THUC_HIEN", ("THOI_DIEM_DBLS",), True),
+)
 
 
 def check_ma_lk(ep: Episode) -> Iterator[Issue]:
@@ -56,14 +65,22 @@ def check_presence(ep: Episode) -> Iterator[Issue]:
         yield make_issue("TABLE_MISSING", "XML7", field="XML7", ma_lk=ep.ma_lk)
 
 
-def _statuses(ep: Episode, row: Row, field: str, when: str, xml1: Row | None) -> Iterator[str]:
+def _acted(row: Row, fields: tuple[str, ...], xml1: Row | None) -> datetime | None:
+    for name in fields:
+        when = moment(row.get(name, ""))
+        if when is not None:
+            return when
+    return moment(xml1.get("NGAY_VAO", "")) if xml1 is not None else None
+
+
+def _statuses(ep: Episode, row: Row, field: str, when: datetime | None, hours: bool) -> Iterator[str]:
     assert ep.context.registry is not None
-    on = moment(row.get(when, "")) or (moment(xml1.get("NGAY_VAO", "")) if xml1 is not None else None)
-    if on is None:
+    if when is None:
         return
-    for code in split_list(row.get(field, "")):
+    on = when if hours else when.date()
+    for code in dict.fromkeys(split_list(row.get(field, ""))):
         if code:
-            yield ep.context.registry.status(code, on.date())
+            yield ep.context.registry.status(code, on)
 
 
 def check_practitioners(ep: Episode) -> Iterator[Issue]:
@@ -71,9 +88,10 @@ def check_practitioners(ep: Episode) -> Iterator[Issue]:
     if ep.context.registry is None:
         return
     xml1 = ep.xml1()
-    for table, field, when in PRACTITIONER_FIELDS:
+    for table, field, dates, hours in PRACTITIONER_FIELDS:
         for row_no, row in ep.located(table):
-            bad = [s for s in _statuses(ep, row, field, when, xml1) if s != "valid"]
+            when = _acted(row, dates, xml1)
+            bad = [s for s in _statuses(ep, row, field, when, hours) if s != "valid"]
             hard = [s for s in bad if s != "outside_hours"]
             if hard:
                 yield at(ep, "PRACTITIONER_NOT_REGISTERED", table, row_no, row, field, status=hard[0])

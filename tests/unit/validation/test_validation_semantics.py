@@ -8,7 +8,7 @@ import pytest
 import validation_samples as s
 
 from adapter.catalogue import Profile
-from adapter.validation.context import ValidationContext
+from adapter.validation.context import PractitionerStatus, ValidationContext
 from adapter.validation.engine import validate_tables
 from adapter.validation.rules.episode import countable_bed_days, expected_treatment_days
 
@@ -104,3 +104,22 @@ def test_standalone_table_file_skips_whole_episode_rules() -> None:
     found = rules(rows, whole=False)
     assert not found & {"TABLE_MISSING", "MONEY_TOTAL"}
     assert "TABLE_MISSING" in rules(rows, whole=True)
+
+
+class RecordingRegistry:
+    def __init__(self) -> None:
+        self.calls: list[tuple[str, date]] = []
+
+    def status(self, code: str, on: date) -> PractitionerStatus:
+        self.calls.append((code, on))
+        return "valid"
+
+
+def test_registry_gets_the_order_time_for_lines_and_the_day_for_the_head() -> None:
+    registry = RecordingRegistry()
+    context = ValidationContext.for_date(date(2025, 7, 1), registry=registry)
+    assert rules(s.outpatient(), context=context) == set()
+    calls = dict(registry.calls)
+    assert calls["000789/HCM-GPHN"] == date(2025, 7, 1)                       # XML1 MA_TTDV: day only
+    assert calls["000456/HCM-GPHN"] == datetime(2025, 7, 1, 8, 30)            # XML3 NGUOI_THUC_HIEN
+    assert type(calls["000789/HCM-GPHN"]) is date
