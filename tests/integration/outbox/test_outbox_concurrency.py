@@ -14,8 +14,9 @@ from collections.abc import Iterator
 from datetime import UTC, datetime, timedelta
 
 import pytest
-from conftest import create_outbox_tables, new_version, server_database
+from conftest import PG_ADMIN, create_outbox_tables, new_version, server_database
 from outbox_doubles import ScriptedGateway
+from sqlalchemy import create_engine, text
 
 from adapter.outbox.retry import RetryPolicy
 from adapter.outbox.states import Status
@@ -94,3 +95,30 @@ def test_concurrent_claims_are_disjoint(server_store: OutboxStore) -> None:
         t.join(timeout=60)
     flat = [i for got in claimed for i in got]
     assert len(flat) == 60 and len(set(flat)) == 60
+
+
+@pytest.mark.postgres
+def test_worker_survives_its_database_connections_being_killed() -> None:
+    with server_database("postgres", "adapter_t_outbox_restart") as engine:
+        create_outbox_tables(engine)
+        store = OutboxStore(engine)
+        _fill(store, 20)
+        killer = create_engine(PG_ADMIN, isolation_level="AUTOCOMMIT")
+        killed: list[int] = []
+
+        def kill_connections(sub: Submission) -> None:
+            if sub.ma_lk in ("LK0005", "LK0012"):  # mid-drain, twice: like a server restart
+                with killer.connect() as c:
+                    killed.append(len(c.execute(text(
+                        "SELECT pg_terminate_backend(pid) FROM pg_stat_activity "
+                        "WHERE datname = 'adapter_t_outbox_restart' AND pid <> pg_backend_pid()")).all()))
+
+        gateway = ScriptedGateway(hook=kill_connections)
+        worker = Worker(store, gateway, RetryPolicy(max_attempts=3), clock=SystemClock(), worker_id="w",
+                        rng=random.Random(0), batch_size=4)
+        worker.drain()
+        worker.drain()
+        killer.dispose()
+        statuses = Counter(r.status for r in store.list_items(ItemFilter(limit=100)))
+        assert killed and all(n >= 1 for n in killed)
+        assert statuses == {Status.ACCEPTED: 20} and len(gateway.calls) == 20
