@@ -15,7 +15,7 @@ from typing import TYPE_CHECKING, Any
 
 if TYPE_CHECKING:
     from adapter.validation.config import ValidationSettings
-    from adapter.validation.engine import FileReport
+    from adapter.validation.files import FileReport
 
 COLUMNS = ("file", "ma_lk", "table", "row", "field", "rule", "severity", "message")
 
@@ -97,7 +97,7 @@ def _run(args: argparse.Namespace) -> int:
         return 2
     from adapter.cli.output import print_json, print_table
     from adapter.validation.context import context_factory
-    from adapter.validation.engine import validate_path
+    from adapter.validation.files import validate_path
 
     settings = _settings(args)
     profile = args.profile or settings.profile_override

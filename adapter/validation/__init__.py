@@ -15,10 +15,10 @@ from typing import Any
 _EXPORTS = {
     "validate_tables": "adapter.validation.engine",
     "validate_document": "adapter.validation.engine",
-    "validate_path": "adapter.validation.engine",
+    "validate_path": "adapter.validation.files",
     "detect_profile": "adapter.validation.engine",
     "ValidationReport": "adapter.validation.engine",
-    "FileReport": "adapter.validation.engine",
+    "FileReport": "adapter.validation.files",
     "ValidationContext": "adapter.validation.context",
     "PractitionerRegistry": "adapter.validation.context",
     "CodeLists": "adapter.validation.codelists",

@@ -1,11 +1,10 @@
-"""Entry points: validate parsed tables (the pipeline), one document (bytes), or files on disk."""
+"""Entry points: validate parsed tables (the pipeline) or one document (bytes). Pure: no I/O here."""
 
 from __future__ import annotations
 
 from collections.abc import Iterator, Mapping
 from dataclasses import dataclass
 from datetime import date
-from pathlib import Path
 
 from adapter.catalogue import Profile
 from adapter.errors import XmlInputError
@@ -42,12 +41,6 @@ class ValidationReport:
     @property
     def blocking(self) -> bool:
         return any(i.blocking for i in self.issues)
-
-
-@dataclass(frozen=True, kw_only=True, slots=True)
-class FileReport:
-    path: Path
-    report: ValidationReport
 
 
 def episode_date(tables: Mapping[int, TableRows]) -> date | None:
@@ -198,20 +191,3 @@ def _validate_envelope(
             issues.append(make_issue("ENVELOPE_FACILITY_MISMATCH", "ENVELOPE", field="MACSKCB", ma_lk=ma_lk))
         issues.extend(validate_tables(tables, chosen, ma_lk=ma_lk, context=context, whole=True))
     return ValidationReport(kind=ENVELOPE_ROOT, ma_lk=first_ma_lk, profile=chosen, issues=tuple(issues))
-
-
-def xml_files(path: Path) -> list[Path]:
-    """The XML files under a path (a file, or a folder searched recursively), in name order."""
-    if path.is_dir():
-        return sorted(p for p in path.rglob("*") if p.is_file() and p.suffix.lower() == ".xml")
-    return [path]
-
-
-def validate_path(
-    path: Path, profile: Profile | None = None, context: ContextArg = None
-) -> list[FileReport]:
-    """Validate every XML file at ``path``; one report per file."""
-    return [
-        FileReport(path=p, report=validate_document(p.read_bytes(), profile, context))
-        for p in xml_files(path)
-    ]

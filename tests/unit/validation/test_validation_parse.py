@@ -11,7 +11,8 @@ import validation_samples as s
 
 from adapter.errors import XmlInputError
 from adapter.validation.codelists import CodeLists
-from adapter.validation.engine import detect_profile, validate_document, validate_path
+from adapter.validation.engine import detect_profile, validate_document
+from adapter.validation.files import validate_path
 from adapter.validation.parse import envelope, parse_table, parse_xml
 
 XXE = b"""<?xml version="1.0"?>

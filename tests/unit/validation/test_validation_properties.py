@@ -98,3 +98,19 @@ def test_random_corruption_is_caught_by_its_rule(case: tuple[Profile, s.Rows],
     found = {(i.rule, i.table, i.row, i.field) for i in validate_tables(s.tables(rows), profile)}
     row = None if table == 1 else index + 1
     assert (rule, f"XML{table}", row, field) in found
+
+
+XML_TEXT = st.text(alphabet=st.characters(exclude_categories=("Cs", "Cc"), include_characters="\t\n\r",
+                                          exclude_characters="\ufffe\uffff"), max_size=40)
+TEXT_FIELDS = st.sampled_from(["HO_TEN", "DIA_CHI", "LY_DO_VV", "GHI_CHU", "CHAN_DOAN_RV"])
+
+
+@settings(max_examples=60, deadline=None)
+@given(st.dictionaries(TEXT_FIELDS, XML_TEXT))
+def test_text_survives_export_and_safe_parsing(values: dict[str, str]) -> None:
+    from adapter.validation.parse import parse_table
+
+    row = {"MA_LK": s.MA_LK, **values}
+    parsed = parse_table(s.table_xml(1, [row])).rows[0]
+    # XML normalises CR and CRLF to LF; everything else (&, <, ]]>, Vietnamese) comes back as written.
+    assert dict(parsed) == {k: v.replace("\r\n", "\n").replace("\r", "\n") for k, v in row.items()}
