@@ -52,9 +52,9 @@ _NEW_VERSION = frozenset({S.EXTRACTED, S.NEEDS_FIX, S.READY, S.HELD})
 
 TRANSITIONS: Mapping[Status, frozenset[Status]] = {
     S.EXTRACTED: _NEW_VERSION | {S.CANCELLED},
-    S.NEEDS_FIX: _NEW_VERSION | {S.CANCELLED},
+    S.NEEDS_FIX: _NEW_VERSION | {S.ACCEPTED, S.CANCELLED},    # ACCEPTED: edit reverted to accepted content
     S.READY: _NEW_VERSION | {S.SENDING, S.CANCELLED},
-    S.HELD: _NEW_VERSION | {S.ACCEPTED, S.CANCELLED},          # ACCEPTED: replacement declined
+    S.HELD: _NEW_VERSION | {S.ACCEPTED, S.CANCELLED},          # ACCEPTED: declined, or edit reverted
     # SENDING -> SENDING: the lease expired (worker died), another worker takes it up.
     S.SENDING: frozenset({S.SENDING, S.ACCEPTED, S.REJECTED, S.RETRY_WAIT, S.DEAD, S.NEEDS_FIX}),
     S.ACCEPTED: _NEW_VERSION,                                  # READY only by policy or resend
@@ -86,15 +86,18 @@ def check(frm: Status | str, to: Status | str) -> Status:
 
 
 def route_new_version(current: Status, *, accepted_before: bool, blocking: bool, signed: bool,
-                      replacement_policy: str) -> Status | None:
+                      replacement_policy: str, same_as_accepted: bool = False) -> Status | None:
     """Where an item goes when a version with new content arrives; None: defer (in flight).
 
+    An edit undone back to the accepted content settles the item as accepted again.
     Items an operator touched (held, cancelled) keep waiting for the operator; blocking
     issues go to needs_fix; content edited after an acceptance is held unless the
     audited policy says to send it as a replacement.
     """
     if current is Status.SENDING:
         return None
+    if same_as_accepted and current in (Status.HELD, Status.NEEDS_FIX):
+        return Status.ACCEPTED
     if current in (Status.HELD, Status.CANCELLED):
         return Status.HELD
     if blocking:

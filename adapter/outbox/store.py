@@ -124,11 +124,13 @@ class OutboxStore:
     def _reroute(self, c: Connection, item_id: int, now: datetime) -> Status:
         """Send the item where its current (newer) version leads; deferred while sending."""
         row = c.execute(select(outbox_item).where(outbox_item.c.id == item_id)).one()
-        ver = c.execute(select(outbox_version.c.blocking, outbox_version.c.signed_payload.is_not(None)).where(
+        ver = c.execute(select(outbox_version.c.blocking, outbox_version.c.signed_payload.is_not(None),
+                               outbox_version.c.content_hash).where(
             outbox_version.c.item_id == item_id, outbox_version.c.version == row.current_version)).one()
         current = Status(row.status)
         target = route_new_version(current, accepted_before=row.accepted_version is not None,
-                                   blocking=ver[0], signed=ver[1], replacement_policy=self.replacement_policy)
+                                   blocking=ver[0], signed=ver[1], replacement_policy=self.replacement_policy,
+                                   same_as_accepted=ver[2] == self._accepted_hash(c, row))
         if target is None:
             return current
         self._move(c, item_id, current, target, now, attempts=0, next_attempt_at=now, last_error=None)
@@ -137,6 +139,14 @@ class OutboxStore:
                            ma_cskcb=row.ma_cskcb, reason="replacement_policy=send",
                            detail={"version": row.current_version, "accepted_version": row.accepted_version})
         return target
+
+    @staticmethod
+    def _accepted_hash(c: Connection, row: Any) -> str | None:
+        if row.accepted_version is None:
+            return None
+        return c.execute(select(outbox_version.c.content_hash).where(
+            outbox_version.c.item_id == row.id,
+            outbox_version.c.version == row.accepted_version)).scalar_one_or_none()
 
     @staticmethod
     def _move(c: Connection, item_id: int, frm: Status, to: Status, now: datetime, **values: Any) -> None:

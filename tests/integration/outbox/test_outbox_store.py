@@ -319,20 +319,22 @@ def test_attempts_table_is_only_appended(
     _ = insert  # the store never issues UPDATE/DELETE on outbox_attempt (see store.py)
 
 
-def test_the_store_refuses_moves_outside_the_table(store: OutboxStore, make_version: MakeVersion,
-                                                   now: datetime) -> None:
+def test_the_store_refuses_moves_outside_the_table(
+    store: OutboxStore, make_version: MakeVersion, now: datetime
+) -> None:
     store.enqueue(make_version(), now=now)
     store.claim("w1", limit=1, now=now, lease_s=60)
     with pytest.raises(InvalidTransition):
-        store.cancel(1, actor="op", reason="too late", now=now)          # in flight
+        store.cancel(1, actor="op", reason="too late", now=now)  # in flight
     with pytest.raises(InvalidTransition):
         store.resend(1, actor="op", reason="again", now=now)
     detail = store.get(1)
     assert detail is not None and detail.item.status is Status.SENDING and detail.audit == ()
 
 
-def test_two_claimers_on_one_sqlite_file_never_share_an_item(store: OutboxStore, make_version: MakeVersion,
-                                                             now: datetime) -> None:
+def test_two_claimers_on_one_sqlite_file_never_share_an_item(
+    store: OutboxStore, make_version: MakeVersion, now: datetime
+) -> None:
     import threading
 
     with store.transaction() as conn:
@@ -362,3 +364,15 @@ def test_in_memory_sqlite_is_one_shared_database(make_version: MakeVersion, now:
     store.enqueue(make_version(), now=now)
     assert [r.ma_lk for r in store.list_items()] == ["LK1"]
     engine.dispose()
+
+
+def test_an_edit_undone_in_the_his_settles_back_to_accepted(
+    store: OutboxStore, make_version: MakeVersion, now: datetime
+) -> None:
+    store.enqueue(make_version(), now=now)
+    _accept(store, now)
+    assert store.enqueue(make_version(body="edited"), now=now).status is Status.HELD
+    back = store.enqueue(make_version(), now=now)
+    assert (back.status, back.version) == (Status.ACCEPTED, 3)
+    assert store.enqueue(make_version(), now=now).created is False
+    assert store.enqueue(make_version(body="edited"), now=now).status is Status.HELD

@@ -9,7 +9,7 @@ from adapter.outbox.reporting import day_window, subtract_working_days
 
 
 def test_working_days_skip_weekends() -> None:
-    assert subtract_working_days(date(2026, 11, 23), 1) == date(2026, 11, 20)   # Monday -> Friday
+    assert subtract_working_days(date(2026, 11, 23), 1) == date(2026, 11, 20)  # Monday -> Friday
     assert subtract_working_days(date(2026, 11, 20), 7) == date(2026, 11, 11)
 
 
@@ -22,7 +22,7 @@ def test_local_day_is_a_utc_window() -> None:
 
 def test_default_is_today_in_the_local_zone() -> None:
     start, _, _ = day_window(None, "Asia/Ho_Chi_Minh", datetime(2026, 11, 22, 18, 0, tzinfo=UTC), 7)
-    assert start == datetime(2026, 11, 22, 17, 0, tzinfo=UTC)                     # already the 23rd locally
+    assert start == datetime(2026, 11, 22, 17, 0, tzinfo=UTC)  # already the 23rd locally
 
 
 def test_bad_dates_are_config_errors() -> None:

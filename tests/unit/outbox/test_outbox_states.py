@@ -48,9 +48,15 @@ def _route(
     blocking: bool = False,
     signed: bool = True,
     policy: str = "hold",
+    same: bool = False,
 ) -> Status | None:
     return route_new_version(
-        current, accepted_before=accepted, blocking=blocking, signed=signed, replacement_policy=policy
+        current,
+        accepted_before=accepted,
+        blocking=blocking,
+        signed=signed,
+        replacement_policy=policy,
+        same_as_accepted=same,
     )
 
 
@@ -66,6 +72,8 @@ def test_route_new_version() -> None:
     assert _route(Status.NEEDS_FIX, accepted=True) is Status.HELD  # fixed edit of an accepted record
     assert _route(Status.CANCELLED) is Status.HELD
     assert _route(Status.HELD, blocking=True) is Status.HELD
+    assert _route(Status.HELD, accepted=True, same=True) is Status.ACCEPTED  # edit undone
+    assert _route(Status.NEEDS_FIX, accepted=True, same=True) is Status.ACCEPTED
 
 
 @pytest.mark.parametrize("current", [s for s in Status if s is not Status.SENDING])
@@ -73,9 +81,10 @@ def test_route_new_version() -> None:
 @pytest.mark.parametrize("blocking", [False, True])
 @pytest.mark.parametrize("signed", [False, True])
 @pytest.mark.parametrize("policy", ["hold", "send"])
+@pytest.mark.parametrize("same", [False, True])
 def test_every_routed_move_is_in_the_table(
-    current: Status, accepted: bool, blocking: bool, signed: bool, policy: str
+    current: Status, accepted: bool, blocking: bool, signed: bool, policy: str, same: bool
 ) -> None:
-    target = _route(current, accepted=accepted, blocking=blocking, signed=signed, policy=policy)
+    target = _route(current, accepted=accepted, blocking=blocking, signed=signed, policy=policy, same=same)
     assert target is not None
     assert check(current, target) is target
