@@ -59,8 +59,9 @@ def _serve(args: argparse.Namespace) -> int:
     print(f"BHXH gateway simulator on {server.base_url}  (Ctrl-C to stop)")
     if server.ca_pem_path:
         print(f"test CA for clients: {server.ca_pem_path}")
-    print(f"adapter settings: ADAPTER_GATEWAY__ENVIRONMENT=simulator ADAPTER_GATEWAY__BASE_URL={server.base_url}"
-          + (f" ADAPTER_GATEWAY__CA_BUNDLE={server.ca_pem_path}" if server.ca_pem_path else ""))
+    ca = f" ADAPTER_GATEWAY__CA_BUNDLE={server.ca_pem_path}" if server.ca_pem_path else ""
+    print(f"adapter settings: ADAPTER_GATEWAY__ENVIRONMENT=simulator "
+          f"ADAPTER_GATEWAY__BASE_URL={server.base_url}{ca}")
     if not args.accounts:
         print("demo account: username 79001_BV, password 'demo' (MA_CSKCB 79001)")
     if not config.certificates:
