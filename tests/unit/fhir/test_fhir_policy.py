@@ -2,8 +2,12 @@
 
 from __future__ import annotations
 
-from pydantic import BaseModel
+from dataclasses import fields
 
+import pytest
+from pydantic import BaseModel, ValidationError
+
+from adapter.mappers.fhir.config import FhirSettings as PackageSettings
 from adapter.mappers.fhir.policy import CCCD_SYSTEM, FhirPolicy, fold
 from adapter.settings import FhirSettings
 
@@ -36,3 +40,20 @@ def test_system_templates_and_bases() -> None:
 
 def test_fold_removes_diacritics_and_case() -> None:
     assert fold("Lamivudin ĐƯỜNG Uống") == "lamivudin duong uong"
+
+
+def test_the_package_settings_model_gives_the_default_policy() -> None:
+    assert FhirPolicy.from_settings(PackageSettings()) == FhirPolicy()
+
+
+def test_the_package_settings_carry_every_policy_field() -> None:
+    assert {f.name for f in fields(FhirPolicy)} <= set(PackageSettings.model_fields)
+
+
+def test_the_package_settings_refuse_unknown_keys() -> None:
+    with pytest.raises(ValidationError):
+        PackageSettings.model_validate({"include_hvi": True})
+    chosen = PackageSettings.model_validate({"include_hiv": True, "arv_drug_codes": ["40.1"],
+                                             "mode": "transaction"})
+    policy = FhirPolicy.from_settings(chosen)
+    assert policy.include_hiv and policy.arv_drug_codes == frozenset({"40.1"})
