@@ -35,7 +35,7 @@ def _medication(ctx: Ctx, index: int, d: DrugLine) -> Json:
         "status": "completed",
         "intent": "order",
         "medicationCodeableConcept": codeable(
-            [ctx.coding("ma-thuoc", d.ma_thuoc)] if d.ma_thuoc else [], name),
+            [ctx.coding("ma-thuoc", d.ma_thuoc)] if d.ma_thuoc else [], name) or {"text": "Thuốc"},
         "subject": ref(patient_id(ctx)),
         "encounter": ref(encounter_id(ctx)),
         "authoredOn": ctx.dt(d.ngay_yl),

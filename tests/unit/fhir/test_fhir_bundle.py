@@ -16,7 +16,7 @@ from fhir_fixtures import GENERATED_AT, resources
 from adapter.errors import DataError
 from adapter.mappers.fhir import FhirPolicy, build_bundle, to_json_bytes, to_transaction, validate_bundle
 from adapter.mappers.fhir.codes import ENCOUNTER_CLASS
-from adapter.model import Encounter, Facility, Patient
+from adapter.model import DrugLine, Encounter, Facility, LabResult, Patient
 
 
 def test_the_demo_bundle_validates(bundle: dict[str, Any]) -> None:
@@ -189,6 +189,14 @@ def test_a_death_marks_the_patient_deceased(encounter: Encounter, facility: Faci
     out = build_bundle(replace(encounter, ket_qua_dtri=outcome), facility, policy=FhirPolicy(),
                        generated_at=GENERATED_AT)
     assert resources(out, "Patient")[0].get("deceasedBoolean") is deceased
+
+
+def test_lines_without_codes_or_names_still_give_valid_resources(encounter: Encounter,
+                                                                  facility: Facility) -> None:
+    bare = replace(encounter, drugs=(DrugLine(),), lab_results=(LabResult(),))
+    out = build_bundle(bare, facility, policy=FhirPolicy(), generated_at=GENERATED_AT)
+    validate_bundle(out)
+    assert resources(out, "MedicationRequest")[0]["medicationCodeableConcept"] == {"text": "Thuốc"}
 
 
 def test_narrative_text_is_escaped(encounter: Encounter, facility: Facility) -> None:
