@@ -13,7 +13,12 @@ from adapter.validation.rules.episode import (
     check_leave_days,
     check_treatment_days,
 )
-from adapter.validation.rules.formats import check_code_lists, check_formats
+from adapter.validation.rules.formats import (
+    check_card_coverage,
+    check_checkin_emergency,
+    check_code_lists,
+    check_formats,
+)
 from adapter.validation.rules.money import check_lines, check_totals
 from adapter.validation.rules.structure import check_structure
 
@@ -22,6 +27,8 @@ CHECKS: tuple[Check, ...] = (
     check_conditions,
     check_formats,
     check_code_lists,
+    check_card_coverage,
+    check_checkin_emergency,
     check_date_order,
     check_within_episode,
     check_lines,

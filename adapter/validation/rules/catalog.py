@@ -213,6 +213,20 @@ _SPECS = (
         doc="§4.2: per card DKBD and validity dates.",
     ),
     RuleSpec(
+        code="CARD_NOT_VALID_ON_VISIT",
+        severity=W,
+        vi="Không có thẻ BHYT nào còn hạn vào {field}",
+        en="No BHYT card is valid on {field}",
+        doc="Card validity (GT_THE_TU..GT_THE_DEN, per card) covers admission and discharge days.",
+    ),
+    RuleSpec(
+        code="CHECKIN_EMERGENCY",
+        severity=W,
+        vi="Không gửi check-in cho người bệnh cấp cứu (MA_DOITUONG_KCB = 2)",
+        en="No check-in is sent for emergencies (MA_DOITUONG_KCB = 2)",
+        doc="§3.1 [QD4750 Art. 2]: no XML0 for emergency visits.",
+    ),
+    RuleSpec(
         code="CARD_VALIDITY",
         severity=B,
         vi="GT_THE_DEN phải sau hoặc bằng GT_THE_TU",

@@ -17,6 +17,7 @@ ORDERINGS: tuple[tuple[tuple[int, ...], str, str], ...] = (
     ((0, 1, 13, 14), "NGAY_VAO_NOI_TRU", "NGAY_VAO"),
     ((1, 7, 8, 13, 14), "NGAY_RA", "NGAY_VAO"),
     ((0, 1), "NGAY_VAO", "NGAY_SINH"),
+    ((0,), "NGAY_YL", "NGAY_VAO"),
     ((1,), "NGAY_TTOAN", "NGAY_VAO"),
     ((2, 3), "NGAY_TH_YL", "NGAY_YL"),
     ((3,), "NGAY_KQ", "NGAY_YL"),

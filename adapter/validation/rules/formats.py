@@ -65,6 +65,31 @@ def _cards(ep: Episode, table: int, row_no: int | None, row: Row) -> Iterator[Is
         yield at(ep, "CARD_VALIDITY", table, row_no, row, "GT_THE_DEN")
 
 
+def card_covers(starts: list[str], ends: list[str], day: str) -> bool:
+    """Some card's [GT_THE_TU, GT_THE_DEN] holds the yyyyMMdd ``day`` (an open end runs on)."""
+    padded = ends + [""] * len(starts)
+    return any(a <= day and (not b or day <= b) for a, b in zip(starts, padded, strict=False))
+
+
+def check_card_coverage(ep: Episode) -> Iterator[Issue]:
+    xml1 = ep.xml1()
+    if xml1 is None or not xml1.get("MA_THE_BHYT"):
+        return
+    starts, ends = split_list(xml1.get("GT_THE_TU", "")), split_list(xml1.get("GT_THE_DEN", ""))
+    if not starts or not all(len(d) == 8 and d.isdigit() for d in starts + ends):
+        return                      # format rules report these
+    for name in ("NGAY_VAO", "NGAY_RA"):
+        day = xml1.get(name, "")[:8]
+        if len(day) == 8 and day.isdigit() and not card_covers(starts, ends, day):
+            yield at(ep, "CARD_NOT_VALID_ON_VISIT", 1, None, xml1, name)
+
+
+def check_checkin_emergency(ep: Episode) -> Iterator[Issue]:
+    for row_no, row in ep.located(0):
+        if row.get("MA_DOITUONG_KCB") == "2":
+            yield at(ep, "CHECKIN_EMERGENCY", 0, row_no, row, "MA_DOITUONG_KCB")
+
+
 def _facilities(ep: Episode, table: int, row_no: int | None, row: Row) -> Iterator[Issue]:
     for name in _FACILITY_SINGLE:
         value = row.get(name, "")

@@ -124,6 +124,12 @@ def without_xml7(rows: s.Rows) -> None:
     del rows[7]
 
 
+def checkin_with(category: str) -> s.Rows:
+    rows = s.checkin()
+    rows[0][0]["MA_DOITUONG_KCB"] = category
+    return rows
+
+
 def xml1_only() -> bytes:
     return s.table_xml(1, s.outpatient()[1])
 
@@ -162,6 +168,11 @@ CASES: dict[str, Case] = {
     "CARD_FORMAT": rows_case(x1(MA_THE_BHYT="DN479790012345")),
     "CARD_LIST_MISMATCH": rows_case(x1(MA_DKBD="79001;79002")),
     "CARD_VALIDITY": rows_case(x1(GT_THE_DEN="20241231")),
+    "CARD_NOT_VALID_ON_VISIT": rows_case(x1(GT_THE_TU="20250101;20250702", GT_THE_DEN="20250630;20251231",
+                                            MA_THE_BHYT="DN4797900123456;DN4797900123457",
+                                            MA_DKBD="79001;79001")),
+    "CHECKIN_EMERGENCY": Case(fail=lambda: run(checkin_with("2"), whole=False),
+                              ok=lambda: run(checkin_with("1.1"), whole=False)),
     "FACILITY_CODE_FORMAT": rows_case(x1(MA_DKBD="7900")),
     "ICD10_FORMAT": rows_case(x1(MA_BENH_CHINH="J2")),
     "ICD10_TOO_MANY": rows_case(x1(MA_BENH_KT=";".join(f"I{n:02d}" for n in range(10, 23)))),
