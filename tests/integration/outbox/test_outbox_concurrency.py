@@ -14,8 +14,8 @@ from collections.abc import Iterator
 from datetime import UTC, datetime, timedelta
 
 import pytest
-from conftest import PG_ADMIN, create_outbox_tables, new_version, server_database
 from outbox_doubles import ScriptedGateway
+from outbox_support import PG_ADMIN, create_outbox_tables, new_version, server_database
 from sqlalchemy import create_engine, text
 
 from adapter.outbox.retry import RetryPolicy
@@ -28,8 +28,12 @@ from adapter.ports import Submission, SystemClock
 N_ITEMS = 100
 
 
-@pytest.fixture(params=[pytest.param("postgres", marks=pytest.mark.postgres),
-                        pytest.param("mariadb", marks=pytest.mark.mariadb)])
+@pytest.fixture(
+    params=[
+        pytest.param("postgres", marks=pytest.mark.postgres),
+        pytest.param("mariadb", marks=pytest.mark.mariadb),
+    ]
+)
 def server_store(request: pytest.FixtureRequest) -> Iterator[OutboxStore]:
     with server_database(request.param, "adapter_t_outbox") as engine:
         create_outbox_tables(engine)
@@ -47,12 +51,22 @@ def test_four_workers_never_send_the_same_item(server_store: OutboxStore) -> Non
     _fill(server_store, N_ITEMS)
 
     def slow(_: Submission) -> None:
-        time.sleep(0.002)           # widen the window in which two workers could collide
+        time.sleep(0.002)  # widen the window in which two workers could collide
 
     gateway = ScriptedGateway(hook=slow)
     policy = RetryPolicy(max_attempts=3)
-    workers = [Worker(server_store, gateway, policy, clock=SystemClock(), worker_id=f"w{i}",
-                      rng=random.Random(i), batch_size=5) for i in range(4)]
+    workers = [
+        Worker(
+            server_store,
+            gateway,
+            policy,
+            clock=SystemClock(),
+            worker_id=f"w{i}",
+            rng=random.Random(i),
+            batch_size=5,
+        )
+        for i in range(4)
+    ]
     reports = []
     errors: list[BaseException] = []
 
@@ -71,7 +85,7 @@ def test_four_workers_never_send_the_same_item(server_store: OutboxStore) -> Non
     sent = Counter(c.ma_lk for c in gateway.calls)
     assert len(sent) == N_ITEMS and max(sent.values()) == 1
     assert sum(r.accepted for r in reports) == N_ITEMS
-    assert sum(1 for r in reports if r.accepted) >= 2            # the work really was shared
+    assert sum(1 for r in reports if r.accepted) >= 2  # the work really was shared
     assert {r.status for r in server_store.list_items(ItemFilter(limit=1000))} == {Status.ACCEPTED}
 
 
@@ -109,13 +123,27 @@ def test_worker_survives_its_database_connections_being_killed() -> None:
         def kill_connections(sub: Submission) -> None:
             if sub.ma_lk in ("LK0005", "LK0012"):  # mid-drain, twice: like a server restart
                 with killer.connect() as c:
-                    killed.append(len(c.execute(text(
-                        "SELECT pg_terminate_backend(pid) FROM pg_stat_activity "
-                        "WHERE datname = 'adapter_t_outbox_restart' AND pid <> pg_backend_pid()")).all()))
+                    killed.append(
+                        len(
+                            c.execute(
+                                text(
+                                    "SELECT pg_terminate_backend(pid) FROM pg_stat_activity "
+                                    "WHERE datname = 'adapter_t_outbox_restart' AND pid <> pg_backend_pid()"
+                                )
+                            ).all()
+                        )
+                    )
 
         gateway = ScriptedGateway(hook=kill_connections)
-        worker = Worker(store, gateway, RetryPolicy(max_attempts=3), clock=SystemClock(), worker_id="w",
-                        rng=random.Random(0), batch_size=4)
+        worker = Worker(
+            store,
+            gateway,
+            RetryPolicy(max_attempts=3),
+            clock=SystemClock(),
+            worker_id="w",
+            rng=random.Random(0),
+            batch_size=4,
+        )
         worker.drain()
         worker.drain()
         killer.dispose()

@@ -19,7 +19,7 @@ from alembic.autogenerate import compare_metadata
 from alembic.config import Config
 from alembic.runtime.migration import MigrationContext
 from alembic.script import ScriptDirectory
-from conftest import server_database
+from outbox_support import server_database
 from sqlalchemy import Engine, inspect
 
 from adapter.outbox.migrate import MIGRATIONS_DIR, alembic_config, current_revision, upgrade
@@ -40,7 +40,7 @@ def _only_0001(tmp_path: Path) -> Config:
 
 
 def _table_of(diff: Any) -> str:
-    while isinstance(diff, list):      # modify_* diffs come as lists of tuples
+    while isinstance(diff, list):  # modify_* diffs come as lists of tuples
         diff = diff[0]
     for part in diff[1:]:
         name = getattr(part, "name", None) if not isinstance(part, str) else None
@@ -56,12 +56,18 @@ def _table_of(diff: Any) -> str:
 
 def _diffs(engine: Engine) -> list[Any]:
     with engine.connect() as c:
-        return list(compare_metadata(MigrationContext.configure(c, opts={"compare_type": True}),
-                                     load_all_tables()))
+        return list(
+            compare_metadata(MigrationContext.configure(c, opts={"compare_type": True}), load_all_tables())
+        )
 
 
-@pytest.fixture(params=["sqlite", pytest.param("postgres", marks=pytest.mark.postgres),
-                        pytest.param("mariadb", marks=pytest.mark.mariadb)])
+@pytest.fixture(
+    params=[
+        "sqlite",
+        pytest.param("postgres", marks=pytest.mark.postgres),
+        pytest.param("mariadb", marks=pytest.mark.mariadb),
+    ]
+)
 def any_engine(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[Engine]:
     if request.param == "sqlite":
         engine = make_engine(f"sqlite:///{(tmp_path / 'm.db').as_posix()}")
@@ -87,7 +93,7 @@ def test_revision_0001_creates_exactly_the_outbox_tables(any_engine: Engine, tmp
     assert not set(OUTBOX_TABLES) & set(inspect(any_engine).get_table_names())
 
 
-EXPECTED_HEAD = "0003"      # 0001 outbox, 0002 HIS state, 0003 registry (adapter.storage docstring)
+EXPECTED_HEAD = "0003"  # 0001 outbox, 0002 HIS state, 0003 registry (adapter.storage docstring)
 
 
 def _heads() -> tuple[str, ...]:
@@ -105,4 +111,4 @@ def test_head_equals_the_full_metadata(any_engine: Engine) -> None:
         pytest.skip(f"migration chain not complete yet (heads {heads}, expected {EXPECTED_HEAD})")
     upgrade(any_engine)
     assert _diffs(any_engine) == []
-    upgrade(any_engine)            # idempotent: already at head
+    upgrade(any_engine)  # idempotent: already at head

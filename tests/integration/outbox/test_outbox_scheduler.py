@@ -105,8 +105,9 @@ def test_run_once_is_poll_then_checkins_then_drain_even_after_a_failure() -> Non
 
 def test_bad_schedule_time_is_a_config_error() -> None:
     with pytest.raises(ConfigError):
-        build_scheduler(RecordingJobs(), ScheduleSettings(prune_at="25:00"), poll_interval_s=1,
-                        blocking=False)
+        build_scheduler(
+            RecordingJobs(), ScheduleSettings(prune_at="25:00"), poll_interval_s=1, blocking=False
+        )
 
 
 def test_single_instance_lock(tmp_path: Path) -> None:
