@@ -187,10 +187,25 @@ def check_structure(ep: Episode) -> Iterator[Issue]:
         if not rows:
             yield _empty(ep, table)
         dirty = rows_to_diagnose(table, ep.profile, rows)
+        once: set[tuple[str, str]] = set()
         for i, (row_no, row) in enumerate(ep.located(table)):
             if i in dirty:
-                yield from check_row(ep, table, row_no, row)
+                yield from _first_of_kind(check_row(ep, table, row_no, row), once)
         yield from _stt(ep, table, rows)
+
+
+_ONCE_PER_TABLE = frozenset({"FIELD_MISSING_ELEMENT", "FIELD_UNKNOWN"})
+
+
+def _first_of_kind(issues: Iterator[Issue], seen: set[tuple[str, str]]) -> Iterator[Issue]:
+    """Absent and unknown elements are a property of the exporter, not of each row: say it once."""
+    for issue in issues:
+        if issue.rule in _ONCE_PER_TABLE:
+            key = (issue.rule, issue.field)
+            if key in seen:
+                continue
+            seen.add(key)
+        yield issue
 
 
 def _empty(ep: Episode, table: int) -> Issue:

@@ -123,3 +123,12 @@ def test_registry_gets_the_order_time_for_lines_and_the_day_for_the_head() -> No
     assert calls["000789/HCM-GPHN"] == date(2025, 7, 1)                       # XML1 MA_TTDV: day only
     assert calls["000456/HCM-GPHN"] == datetime(2025, 7, 1, 8, 30)            # XML3 NGUOI_THUC_HIEN
     assert type(calls["000789/HCM-GPHN"]) is date
+
+
+def test_absent_and_unknown_elements_are_reported_once_per_table() -> None:
+    rows = s.outpatient()
+    for row in rows[2]:
+        row.pop("DU_PHONG")
+        row["EXTRA"] = "1"
+    found = [(i.rule, i.row) for i in validate_tables(s.tables(rows), "3176")]
+    assert found == [("FIELD_MISSING_ELEMENT", 1), ("FIELD_UNKNOWN", 1)]
