@@ -55,11 +55,11 @@ def _profile_chooser(settings: Settings, ma_cskcb: str) -> Callable[[Encounter],
     return lambda enc: profile_for(enc, switch)
 
 
-def _validator(settings: Settings) -> Callable[[bytes, str], Any]:
+def _validator(settings: Settings, registry: Any = None) -> Callable[[bytes, str], Any]:
     from adapter.validation.context import context_factory
     from adapter.validation.engine import validate_document
 
-    contexts = context_factory(settings.validation)
+    contexts = context_factory(settings.validation, registry)
 
     def validate(document: bytes, profile: str) -> Any:
         return validate_document(document, profile, contexts).issues  # type: ignore[arg-type]
@@ -118,6 +118,44 @@ class App:
                             batch_size=self.settings.his.batch_size)
 
     @cached_property
+    def registry(self) -> Any:
+        from adapter.registry.store import RegistryStore
+
+        return RegistryStore(self.outbox.engine)       # same database, migrated with the outbox
+
+    def practitioner_registry(self, ma_cskcb: str) -> Any:
+        """A snapshot of the registered staff for the claim check, or None when the check is off.
+
+        "when_registered" (default) runs the check once the facility has imported its staff
+        catalogue; "required" runs it always, so an empty catalogue holds every claim.
+        """
+        from adapter.registry.claim_check import RegistryPractitioners
+
+        mode = self.settings.registry.claim_check
+        if mode == "off":
+            return None
+        snapshot = RegistryPractitioners(self.registry, ma_cskcb=ma_cskcb)
+        if snapshot.size == 0 and mode == "when_registered":
+            log.warning("claim check skipped: no staff catalogue imported for facility %s", ma_cskcb)
+            return None
+        return snapshot
+
+    def import_staff_from_his(self, ma_cskcb: str) -> int:
+        """Sync the facility's practitioners from the HIS into the registry (history kept)."""
+        from adapter.his.profile import SourceProfile
+        from adapter.registry import service
+        from adapter.registry.his_import import read_his_facility, read_his_practitioners
+
+        profile = SourceProfile.load(self.settings.his.profile_dir or self.settings.his.profile)
+        records, issues = read_his_practitioners(self.his_engine, profile, ma_cskcb=ma_cskcb)
+        now = self.clock.now()
+        outcome = service.sync(self.registry, records, issues, ma_cskcb=ma_cskcb, effective=now.date(),
+                               now=now, close_missing=self.settings.registry.close_missing_on_import)
+        facility = read_his_facility(self.his_engine, profile, ma_cskcb=ma_cskcb)
+        service.save_facility(self.registry, facility, ma_cskcb=ma_cskcb, effective=now.date(), now=now)
+        return int(outcome.read)
+
+    @cached_property
     def watermarks(self) -> Any:
         from adapter.his.state import WatermarkStore
 
@@ -158,7 +196,8 @@ class App:
 
         v = self.settings.validation
         return ClaimPreparer(facility=facility_of(self.settings, ma_cskcb), signer=self._signers(ma_cskcb),
-                             validator=_validator(self.settings), build_claim=build_claim,
+                             validator=_validator(self.settings, self.practitioner_registry(ma_cskcb)),
+                             build_claim=build_claim,
                              choose_profile=_profile_chooser(self.settings, ma_cskcb),
                              policy=TablePolicy(xml8=v.xml8_policy, hiv=v.hiv_policy), clock=self.clock)
 

@@ -82,9 +82,10 @@ class SignatureInvalid(SigningError):
 class GatewayRejected(PermanentError):
     """The gateway refused the content itself; resending the same bytes will not help."""
 
-    def __init__(self, message: str, *, code: str = "", transaction_id: str = "") -> None:
+    def __init__(self, message: str, *, code: str = "", transaction_id: str = "", detail: str = "") -> None:
         self.code = code
         self.transaction_id = transaction_id
+        self.detail = detail            # the gateway's own words (thongDiep), kept for the operator
         super().__init__(message)
 
 

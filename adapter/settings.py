@@ -23,6 +23,7 @@ from pydantic_settings import (
 
 from adapter.his.config import HisSettings
 from adapter.outbox.config import OutboxSettings
+from adapter.registry.config import RegistrySettings
 from adapter.signing.config import SigningSettings
 from adapter.transport.config import FacilityAccount, GatewaySettings
 from adapter.validation.config import ValidationSettings
@@ -53,6 +54,7 @@ class Settings(BaseSettings):
     outbox: OutboxSettings = Field(default_factory=OutboxSettings)
     validation: ValidationSettings = Field(default_factory=ValidationSettings)
     fhir: FhirSettings = Field(default_factory=FhirSettings)
+    registry: RegistrySettings = Field(default_factory=RegistrySettings)
 
     @classmethod
     def settings_customise_sources(

@@ -102,6 +102,7 @@ def run(args: argparse.Namespace) -> int:
         sim = _simulator(password_file, _export_certificate(app, settings.workdir))
         try:
             app.base_url_override = sim.base_url
+            app.import_staff_from_his(DEMO_FACILITY)     # the claim check needs the staff catalogue
             poll = app.poll_his()
             drain = app.drain(concurrency=args.concurrency)
         finally:
