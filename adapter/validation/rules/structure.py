@@ -1,9 +1,10 @@
 """Structure rules driven by ``adapter.catalogue``: presence, size, number, decimals, dates, text.
 
 Each (table, profile) is compiled once into a tuple of ``FieldCheck`` with one
-regular expression that accepts every good value; only a value that fails it is
-diagnosed in detail. That keeps the common case (a clean row) to one dict lookup
-and one ``fullmatch`` per field.
+regular expression that accepts every good value (size included); only a value that
+fails it is diagnosed in detail. A first pass goes column by column over the distinct
+values of a table (detail lines repeat most of theirs); only rows holding a value that
+is not plainly good are then diagnosed field by field, in row order.
 """
 
 from __future__ import annotations
@@ -40,7 +41,8 @@ class FieldCheck:
     is_list: bool = False      # ";" list of dates
     birth: bool = False        # 00 allowed for unknown month/day
     decimals: int | None = None
-    fast: re.Pattern[str] = _NUMBER_RE
+    fast: re.Pattern[str] = _NUMBER_RE      # accepts exactly the good values
+    shape: re.Pattern[str] = _NUMBER_RE     # dates: the format without the size limit
 
 
 def _date_lengths(spec: FieldSpec, profile: Profile) -> tuple[int, ...]:
@@ -58,23 +60,27 @@ def _size_part(size: int | None) -> str:
     return f"{{0,{size}}}" if size is not None else "*"
 
 
+def _within(size: int | None) -> str:
+    """A lookahead limiting the whole value to ``size`` characters (nothing when unbounded)."""
+    return f"(?=.{{0,{size}}}\\Z)" if size is not None else ""
+
+
 def _compile(spec: FieldSpec, profile: Profile) -> FieldCheck:
     required = spec.required and (spec.table, spec.base_name) not in _NOT_PLAIN_REQUIRED
     lengths = _date_lengths(spec, profile)
     if lengths:
         is_list = '";" list' in spec.fmt or "list" in spec.fmt
         body = "|".join(rf"\d{{{n}}}" for n in lengths)
-        fast = rf"(?:{body})(?:;(?:{body}))*" if is_list else f"(?:{body})"
+        shape = rf"(?:{body})(?:;(?:{body}))*" if is_list else f"(?:{body})"
         return FieldCheck(name=spec.name, required=required, size=spec.size, kind="date",
                           date_lengths=lengths, is_list=is_list, birth=spec.name in _BIRTH_FIELDS,
-                          fast=re.compile(fast))
+                          fast=re.compile(_within(spec.size) + shape), shape=re.compile(shape))
     if spec.numeric or spec.fmt.startswith("decimal"):
         m = _DP.search(spec.fmt)
         dp = int(m.group(1)) if m else None
         frac = rf"(?:\.\d{{1,{dp}}})?" if dp is not None else r"(?:\.\d+)?"
-        look = f"(?=.{{1,{spec.size}}}$)" if spec.size else ""
         return FieldCheck(name=spec.name, required=required, size=spec.size, kind="number", decimals=dp,
-                          fast=re.compile(rf"{look}\d+{frac}", re.DOTALL))
+                          fast=re.compile(rf"{_within(spec.size)}\d+{frac}", re.DOTALL))
     return FieldCheck(name=spec.name, required=required, size=spec.size, kind="text",
                       fast=re.compile(f"[^{_CONTROL}]{_size_part(spec.size)}"))
 
@@ -118,9 +124,9 @@ def _diagnose(ep: Episode, table: int, row_no: int | None, row: Row, check: Fiel
     elif check.kind == "number":
         yield from _diagnose_number(check, value, issue)
     elif check.kind == "date":
-        if not check.fast.fullmatch(value):
+        if not check.shape.fullmatch(value):
             yield issue("FIELD_DATE_FORMAT", limit=" | ".join(_fmt(n) for n in check.date_lengths))
-        else:
+        elif not _date_ok(value, check.is_list, check.birth):
             yield issue("FIELD_DATE_INVALID")
 
 

@@ -132,3 +132,12 @@ def test_absent_and_unknown_elements_are_reported_once_per_table() -> None:
         row["EXTRA"] = "1"
     found = [(i.rule, i.row) for i in validate_tables(s.tables(rows), "3176")]
     assert found == [("FIELD_MISSING_ELEMENT", 1), ("FIELD_UNKNOWN", 1)]
+
+
+def test_date_list_longer_than_its_field_is_too_long_and_nothing_else() -> None:
+    rows = s.checkin()
+    rows[0][0].update(GT_THE_TU="20250101;20250601", GT_THE_DEN="20251231;20261231",
+                      MA_THE_BHYT="DN4797900123456", MA_DKBD="79001")
+    found = {(i.rule, i.field) for i in validate_tables(s.tables(rows), "3176", whole=False)}
+    assert ("FIELD_TOO_LONG", "GT_THE_TU") in found
+    assert not {r for r, f in found if f == "GT_THE_TU"} - {"FIELD_TOO_LONG", "CARD_LIST_MISMATCH"}
