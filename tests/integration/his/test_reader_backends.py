@@ -12,7 +12,7 @@ from sqlalchemy.exc import DBAPIError
 from adapter.errors import SourceUnavailable
 from adapter.his.demo import generate_demo_his
 from adapter.his.demo_data import generate
-from adapter.his.engine import reading, readonly_engine
+from adapter.his.engine import reading, readonly_engine, writable_engine
 from adapter.his.profile import SourceProfile
 from adapter.his.reader import SqlHisSource
 from adapter.his.state import content_hash
@@ -66,3 +66,24 @@ def test_a_statement_timeout_is_source_unavailable() -> None:
                 conn.execute(text("SELECT pg_sleep(2)"))
         finally:
             engine.dispose()
+
+
+@pytest.mark.postgres
+def test_reading_survives_a_server_side_disconnect_between_batches() -> None:
+    with server_database("postgres", "restart") as url:
+        generate_demo_his(url, encounters=30, seed=6)
+        engine = readonly_engine(url)
+        admin = writable_engine(url.rsplit("/", 1)[0] + "/postgres")
+        try:
+            items = SqlHisSource(engine, SourceProfile.load("demo"), ma_cskcb="79001",
+                                 batch_size=10).finished_since(Watermark(), limit=100)
+            first = [next(items) for _ in range(10)]
+            with admin.connect() as conn:       # what a database restart does to pooled connections
+                killed = conn.execute(text("SELECT count(pg_terminate_backend(pid)) FROM pg_stat_activity "
+                                           "WHERE datname = 'adapter_t_his_restart'")).scalar_one()
+            rest = list(items)
+        finally:
+            engine.dispose()
+            admin.dispose()
+    assert killed >= 1
+    assert len(first) + len(rest) == 30 - sum(1 for g in generate(encounters=30, seed=6) if not g.finished)
