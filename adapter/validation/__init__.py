@@ -3,8 +3,17 @@
 Public API (imported lazily so that ``adapter.validation.config``, which the settings
 import, stays cheap)::
 
-    from adapter.validation import validate_tables, validate_document, validate_path
-    from adapter.validation import ValidationContext, CodeLists, PractitionerRegistry, RULES
+    validate_document(data: bytes, profile=None, context=None) -> ValidationReport
+        # envelope (GIAMDINHHS), check-in (XML0) or one table; context: a ValidationContext,
+        # a factory date -> ValidationContext (context_factory(settings.validation)), or None
+    validate_tables(tables: Mapping[int, TableRows], profile=None, *, ma_lk="", context=None,
+                    whole=True) -> list[Issue]            # rows already parsed; whole: all tables here
+    validate_path(path, profile=None, context=None) -> list[FileReport]   # files (the only I/O)
+    ValidationContext(codelists=CodeLists.load(day), xml8_policy="sheet", registry=None)
+    PractitionerRegistry  # Protocol: status(code, on) -> "valid"|"unknown"|"expired"|"outside_hours"
+    RULES                 # code -> RuleSpec(code, severity, vi, en, doc)
+
+Issues never carry a value from the record: only table, row, field, rule and MA_LK.
 """
 
 from __future__ import annotations

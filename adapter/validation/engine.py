@@ -54,7 +54,7 @@ def episode_date(tables: Mapping[int, TableRows]) -> date | None:
 
 
 def detect_profile(tables: Mapping[int, TableRows]) -> Profile:
-    """3176 or 4750 from renamed elements (XML13), formats (XML14), else the episode date."""
+    """3176 or 4750 from renamed elements (XML13), formats (XML14, XML1 occupation), else the date."""
     for row in tables[13].rows if 13 in tables else ():
         if "MA_CSKCB_DI" in row or "TINH_TRANG_CT" in row:
             return "3176"
@@ -64,6 +64,9 @@ def detect_profile(tables: Mapping[int, TableRows]) -> Profile:
         length = len(row.get("NGAY_HEN_KL", ""))
         if length in (8, 12):
             return "3176" if length == 8 else "4750"
+    occupation = len(tables[1].rows[0].get("MA_NGHE_NGHIEP", "")) if 1 in tables and tables[1].rows else 0
+    if occupation in (2, 5):            # 3176: level-2 code "00"; 130/4750: 5 digits "00000"
+        return "3176" if occupation == 2 else "4750"
     when = episode_date(tables)
     return "4750" if when is not None and when < PROFILE_3176_FROM else "3176"
 

@@ -147,3 +147,11 @@ def test_control_character_inside_an_envelope_table() -> None:
     xml1 = s.table_xml(1, s.outpatient()[1]).replace("Ho, sốt".encode(), b"Ho\x0b sot")
     report = validate_document(s.envelope_xml({}, files=[("XML1", xml1)]))
     assert ("TEXT_CONTROL_CHAR", "ENVELOPE", "XML1") in {(i.rule, i.table, i.field) for i in report.issues}
+
+
+def test_profile_detected_from_the_occupation_code_length() -> None:
+    rows = s.outpatient("4750")
+    rows[1][0].update(NGAY_VAO="202507010800", NGAY_RA="202507010930")   # a 2025 date alone says 3176
+    assert detect_profile(s.tables(rows)) == "4750"
+    rows[1][0]["MA_NGHE_NGHIEP"] = ""
+    assert detect_profile(s.tables(rows)) == "3176"
