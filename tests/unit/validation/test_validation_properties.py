@@ -114,3 +114,23 @@ def test_text_survives_export_and_safe_parsing(values: dict[str, str]) -> None:
     parsed = parse_table(s.table_xml(1, [row])).rows[0]
     # XML normalises CR and CRLF to LF; everything else (&, <, ]]>, Vietnamese) comes back as written.
     assert dict(parsed) == {k: v.replace("\r\n", "\n").replace("\r", "\n") for k, v in row.items()}
+
+
+@settings(max_examples=100, deadline=None)
+@given(QTY, PRICE, st.sampled_from(["100", "50", "30"]), st.sampled_from(["80", "95", "100", "32"]))
+def test_3176_drug_lines_written_with_the_direct_formulas_pass(qty: Decimal, price: Decimal, ratio: str,
+                                                               muc: str) -> None:
+    # QĐ 3176 XML2 wording: T_BNTT = BV*(1-TYLE/100), T_BHTT = BV*TYLE/100*MUC/100,
+    # T_BNCCT = BV - T_BHTT - T_BNTT, each rounded to 2 dp: a HIS following the text literally.
+    rows = s.outpatient()
+    line = rows[2][0]
+    bv = s.r2(qty * price)
+    bntt = s.r2(bv * (1 - Decimal(ratio) / 100))
+    bhtt = s.r2(bv * Decimal(ratio) / 100 * Decimal(muc) / 100)
+    bh = s.r2(qty * price * Decimal(ratio) / 100)
+    line.update(SO_LUONG=str(qty), DON_GIA=str(price), TYLE_TT_BH=ratio, MUC_HUONG=muc, T_NGUONKHAC_NSNN="0",
+                T_NGUONKHAC="0.00", THANH_TIEN_BV=str(bv), THANH_TIEN_BH=str(bh), T_BNTT=str(bntt),
+                T_BHTT=str(bhtt), T_BNCCT=str(bv - bhtt - bntt))
+    s.fill_totals(rows)
+    found = {i.rule for i in validate_tables(s.tables(rows), "3176")}
+    assert not found & {"MONEY_LINE_SPLIT", "MONEY_LINE_TOTAL"}
