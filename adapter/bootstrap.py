@@ -19,8 +19,8 @@ from sqlalchemy import Engine
 
 from adapter.errors import ConfigError
 from adapter.model import Encounter, Facility
-from adapter.ports import Clock, Gateway, Signer, SystemClock
-from adapter.services import ClaimPreparer, Extraction, PollReport, Prepared, issues_as_dicts
+from adapter.ports import Clock, DocumentKind, Gateway, GatewayReply, Signer, Submission, SystemClock
+from adapter.services import ClaimPreparer, Extraction, HealthBook, PollReport, Prepared, issues_as_dicts
 from adapter.settings import Settings
 
 log = logging.getLogger(__name__)
@@ -75,6 +75,34 @@ def to_new_version(item: Prepared) -> Any:
                       content_hash=item.content_hash, unsigned=item.unsigned, signed=item.signed,
                       cert_fingerprint=item.cert_fingerprint, issues=issues_as_dicts(item.issues),
                       blocking=item.blocking)
+
+
+@dataclass(frozen=True, kw_only=True)
+class RoutingGateway:
+    """One ``Gateway`` for the worker: health-book bundles to the FHIR endpoint, the rest to BHXH."""
+
+    bhxh: Gateway
+    fhir: Gateway | None = None
+
+    def submit(self, submission: Submission) -> GatewayReply:
+        if submission.kind is DocumentKind.FHIR:
+            if self.fhir is None:
+                raise ConfigError("a health-book bundle is queued but [fhir] endpoint is not configured")
+            return self.fhir.submit(submission)
+        return self.bhxh.submit(submission)
+
+
+def _bundle_writer(folder: Any) -> Callable[[str, bytes], None]:
+    from pathlib import Path
+
+    target = Path(folder)
+    target.mkdir(parents=True, exist_ok=True)
+
+    def write(ma_lk: str, payload: bytes) -> None:
+        safe = "".join(ch if ch.isalnum() or ch in "-_." else "_" for ch in ma_lk)
+        (target / f"{safe}.fhir.json").write_bytes(payload)
+
+    return write
 
 
 @dataclass(kw_only=True)
@@ -178,6 +206,25 @@ class App:
     def gateway(self) -> Gateway:
         if self.gateway_override is not None:
             return self.gateway_override
+        return RoutingGateway(bhxh=self._bhxh_client(), fhir=self._fhir_endpoint())
+
+    def _fhir_endpoint(self) -> Gateway | None:
+        fhir = self.settings.fhir
+        if not fhir.endpoint:
+            return None
+        import httpx
+
+        from adapter.fhir_transport import FhirEndpoint
+        from adapter.settings import read_secret
+
+        gw = self.settings.gateway
+        client = httpx.Client(timeout=httpx.Timeout(gw.read_timeout_s, connect=gw.connect_timeout_s))
+        self._closers.append(client.close)
+        token = read_secret(fhir.token, fhir.token_file)
+        headers = {"Authorization": f"Bearer {token}"} if token else None
+        return FhirEndpoint(fhir.endpoint, client, mode=fhir.mode, headers=headers)
+
+    def _bhxh_client(self) -> Gateway:
         from adapter.transport.client import GatewayClient
         from adapter.transport.tls import tls_verify
 
@@ -201,11 +248,34 @@ class App:
                              choose_profile=_profile_chooser(self.settings, ma_cskcb),
                              policy=TablePolicy(xml8=v.xml8_policy, hiv=v.hiv_policy), clock=self.clock)
 
+    def health_book(self, ma_cskcb: str) -> HealthBook | None:
+        """The FHIR step, when [fhir] is enabled and has somewhere to put bundles."""
+        fhir = self.settings.fhir
+        if not fhir.enabled or (fhir.output_dir is None and not fhir.endpoint):
+            return None
+        from datetime import timezone
+
+        from adapter.mappers.fhir import FhirPolicy, build_bundle, to_json_bytes, validate_bundle
+
+        policy = FhirPolicy.from_settings(fhir)
+        facility = facility_of(self.settings, ma_cskcb)
+        local = timezone(timedelta(hours=7))
+
+        def build(enc: Encounter) -> dict[str, Any]:
+            # generated_at from the episode, not the clock: unchanged content gives unchanged bytes.
+            moment = (enc.ngay_ttoan or enc.ngay_ra).replace(tzinfo=local)
+            return build_bundle(enc, facility, policy=policy, generated_at=moment)
+
+        return HealthBook(build=build, validate=lambda b: validate_bundle(b, policy=policy),
+                          to_bytes=to_json_bytes,
+                          write=_bundle_writer(fhir.output_dir) if fhir.output_dir is not None else None,
+                          enqueue=bool(fhir.endpoint))
+
     def extraction(self, ma_cskcb: str) -> Extraction:
         return Extraction(source=self.his_source(ma_cskcb), source_name=self.settings.his.profile,
                           ma_cskcb=ma_cskcb, watermarks=self.watermarks, sink=self.outbox,
                           preparer=self.preparer(ma_cskcb), to_version=to_new_version, clock=self.clock,
-                          batch_size=self.settings.his.batch_size)
+                          batch_size=self.settings.his.batch_size, health_book=self.health_book(ma_cskcb))
 
     def poll_his(self) -> PollReport:
         """Extract, map, validate, sign and queue what finished since the watermark, for every facility."""

@@ -119,6 +119,48 @@ class ClaimPreparer:
 
 
 @dataclass(kw_only=True)
+class HealthBook:
+    """The electronic health-book record (FHIR R4B bundle) of each encounter, beside its claim.
+
+    Written to a folder, queued for a FHIR endpoint, or both. A bundle that fails our
+    checks is never written or sent; its claim is not affected.
+    """
+
+    build: Callable[[Encounter], dict[str, Any]]
+    validate: Callable[[dict[str, Any]], None]
+    to_bytes: Callable[[dict[str, Any]], bytes]
+    write: Callable[[str, bytes], None] | None = None
+    enqueue: bool = False
+
+    def prepare(self, encounter: Encounter) -> Prepared | None:
+        from adapter.errors import DataError
+
+        try:
+            bundle = self.build(encounter)
+            self.validate(bundle)
+        except DataError as exc:
+            log.warning("health-book record not produced ma_lk=%s rule=%s field=%s",
+                        encounter.ma_lk, exc.rule, exc.field)
+            if not self.enqueue:
+                return None
+            issue = Issue(rule=exc.rule or "FHIR_INVALID", severity=Severity.BLOCKING, table="FHIR",
+                          field=exc.field, ma_lk=encounter.ma_lk, message_vi="Bản ghi sổ sức khỏe không hợp lệ",
+                          message_en=str(exc))
+            return self._prepared(encounter, b"", (issue,))
+        payload = self.to_bytes(bundle)
+        if self.write is not None:
+            self.write(encounter.ma_lk, payload)
+        return self._prepared(encounter, payload, ()) if self.enqueue else None
+
+    @staticmethod
+    def _prepared(encounter: Encounter, payload: bytes, issues: tuple[Issue, ...]) -> Prepared:
+        digest = hashlib.sha256(payload or repr([i.rule for i in issues]).encode()).hexdigest()
+        return Prepared(ma_cskcb=encounter.ma_cskcb, ma_lk=encounter.ma_lk, kind=DocumentKind.FHIR,
+                        profile="R4B", content_hash=digest, unsigned=payload,
+                        signed=payload if payload else None, cert_fingerprint=None, issues=issues)
+
+
+@dataclass(kw_only=True)
 class PollReport:
     """Counts of one poll of a HIS source."""
 
@@ -143,6 +185,7 @@ class Extraction:
     to_version: Callable[[Prepared], Any]
     clock: Clock
     batch_size: int = 200
+    health_book: HealthBook | None = None
 
     def poll(self, *, max_batches: int | None = None) -> PollReport:
         report = PollReport()
@@ -158,6 +201,8 @@ class Extraction:
 
     def _commit_batch(self, batch: Sequence[tuple[Extracted, Watermark]], report: PollReport) -> None:
         prepared = [self._prepare(extracted, report) for extracted, _ in batch]
+        if self.health_book is not None:
+            prepared += [self.health_book.prepare(e.encounter) for e, _ in batch if e.encounter is not None]
         now = self.clock.now()
         with self.sink.transaction() as conn:
             for item in prepared:
@@ -183,6 +228,8 @@ class Extraction:
 
     def _enqueue(self, item: Prepared, now: Any, conn: Any, report: PollReport) -> None:
         result = self.sink.enqueue(self.to_version(item), now=now, conn=conn)
+        if item.kind is not DocumentKind.CLAIM:
+            return
         if not getattr(result, "created", True):
             report.unchanged += 1
         elif item.blocking:

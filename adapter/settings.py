@@ -13,7 +13,7 @@ import os
 from pathlib import Path
 from typing import Any
 
-from pydantic import BaseModel, Field, SecretStr
+from pydantic import Field, SecretStr
 from pydantic_settings import (
     BaseSettings,
     PydanticBaseSettingsSource,
@@ -22,20 +22,12 @@ from pydantic_settings import (
 )
 
 from adapter.his.config import HisSettings
+from adapter.mappers.fhir.config import FhirSettings
 from adapter.outbox.config import OutboxSettings
 from adapter.registry.config import RegistrySettings
 from adapter.signing.config import SigningSettings
 from adapter.transport.config import FacilityAccount, GatewaySettings
 from adapter.validation.config import ValidationSettings
-
-
-class FhirSettings(BaseModel):
-    """Health-book (FHIR R4B) output."""
-
-    enabled: bool = True
-    endpoint: str | None = None
-    include_hiv: bool = False
-    output_dir: Path | None = None
 
 
 class Settings(BaseSettings):

@@ -45,6 +45,7 @@ def _write_config(workdir: Path, his_path: Path, password_file: Path) -> Path:
         f'workdir = "{workdir.as_posix()}"\n\n'
         f'[his]\nurl = "sqlite:///{his_path.as_posix()}"\nprofile = "demo"\n\n'
         '[signing]\nkind = "demo"\n\n'
+        f'[fhir]\noutput_dir = "{(workdir / "fhir").as_posix()}"\n\n'
         '[gateway]\nenvironment = "simulator"\n\n'
         f'[[facilities]]\nma_cskcb = "{DEMO_FACILITY}"\nname = "{DEMO_FACILITY_NAME}"\n'
         f'username = "{DEMO_USER}"\npassword_file = "{password_file.as_posix()}"\nsending_enabled = true\n',
@@ -127,9 +128,15 @@ def _summary(app: Any, poll: Any, drain: Any, finished: int, seconds: float) -> 
         "accepted_now": drain.accepted,
         "accepted_total": accepted,
         "rejected": int(by_status.get("rejected", 0)) + int(by_status.get("dead", 0)),
+        "health_book_bundles": _bundles(app),
         "seconds": round(seconds, 2),
         "all_accepted": accepted == finished and finished > 0,
     }
+
+
+def _bundles(app: Any) -> int:
+    folder = app.settings.fhir.output_dir
+    return len(list(folder.glob("*.fhir.json"))) if folder is not None and folder.is_dir() else 0
 
 
 def _print(summary: dict[str, Any], as_json: bool, config: Path) -> None:

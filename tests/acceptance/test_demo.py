@@ -44,6 +44,19 @@ def test_every_demo_encounter_is_accepted(demo: tuple[Path, dict[str, object], d
     assert first["encounters"] == first["accepted_now"] == first["accepted_total"]
     assert int(first["encounters"]) >= 30  # type: ignore[call-overload]
     assert first["needs_fix"] == 0 and first["rejected"] == 0
+    assert first["health_book_bundles"] == first["encounters"]   # one FHIR document per encounter
+
+
+def test_health_book_bundles_are_valid_fhir(demo: tuple[Path, dict[str, object], dict[str, object]]) -> None:
+    from adapter.mappers.fhir import validate_bundle
+
+    workdir, _, _ = demo
+    bundles = sorted((workdir / "fhir").glob("*.fhir.json"))
+    assert bundles
+    for path in bundles[:5]:
+        data = json.loads(path.read_bytes())
+        assert data["resourceType"] == "Bundle" and data["type"] == "document"
+        validate_bundle(data)
 
 
 def test_second_run_enqueues_and_sends_nothing(demo: tuple[Path, dict[str, object], dict[str, object]]) -> None:
