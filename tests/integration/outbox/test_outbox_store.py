@@ -2,11 +2,12 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from datetime import datetime, timedelta
 
 import pytest
-from sqlalchemy import func, insert, select
+from outbox_support import create_outbox_tables, empty_outbox_tables, server_database
+from sqlalchemy import Engine, func, insert, select
 
 from adapter.errors import GatewayRejected, InvalidTransition, TransportError
 from adapter.outbox.retry import Action, Decision
@@ -17,6 +18,40 @@ from adapter.outbox.values import ItemFilter, NewVersion, sha256_hex
 from adapter.ports import GatewayReply
 
 MakeVersion = Callable[..., NewVersion]
+
+
+@pytest.fixture(scope="module")
+def pg_module_engine() -> Iterator[Engine]:
+    with server_database("postgres", "adapter_t_outbox_store") as engine:
+        create_outbox_tables(engine)
+        yield engine
+
+
+@pytest.fixture(scope="module")
+def maria_module_engine() -> Iterator[Engine]:
+    with server_database("mariadb", "adapter_t_outbox_store") as engine:
+        create_outbox_tables(engine)
+        yield engine
+
+
+@pytest.fixture(
+    params=[
+        "sqlite",
+        pytest.param("postgres", marks=pytest.mark.postgres),
+        pytest.param("mariadb", marks=pytest.mark.mariadb),
+    ]
+)
+def store(request: pytest.FixtureRequest, sqlite_engine: Engine) -> OutboxStore:
+    """The same store contract on every database the adapter supports."""
+    if request.param == "sqlite":
+        return OutboxStore(sqlite_engine)
+    engine: Engine = request.getfixturevalue(
+        f"{'pg' if request.param == 'postgres' else 'maria'}_module_engine"
+    )
+    empty_outbox_tables(engine)
+    return OutboxStore(engine)
+
+
 REPLY = GatewayReply(code="200", transaction_id="GD1", received_at="20261122100000", message="ok")
 
 
@@ -79,9 +114,9 @@ def test_edit_after_acceptance_is_held_for_an_operator(
 
 
 def test_replacement_policy_send_queues_and_audits(
-    sqlite_engine: object, make_version: MakeVersion, now: datetime
+    store: OutboxStore, make_version: MakeVersion, now: datetime
 ) -> None:
-    store = OutboxStore(sqlite_engine, replacement_policy="send")  # type: ignore[arg-type]
+    store = OutboxStore(store.engine, replacement_policy="send")
     store.enqueue(make_version(), now=now)
     _accept(store, now)
     assert store.enqueue(make_version(body="edited"), now=now).status is Status.READY
@@ -332,7 +367,7 @@ def test_the_store_refuses_moves_outside_the_table(
     assert detail is not None and detail.item.status is Status.SENDING and detail.audit == ()
 
 
-def test_two_claimers_on_one_sqlite_file_never_share_an_item(
+def test_two_claimers_never_share_an_item(
     store: OutboxStore, make_version: MakeVersion, now: datetime
 ) -> None:
     import threading
