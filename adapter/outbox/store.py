@@ -159,13 +159,13 @@ class OutboxStore:
 
     # ---- signing of extracted items ----------------------------------------------------------
     def pending_signatures(self, *, limit: int) -> list[PendingSignature]:
-        q = (select(outbox_item.c.id, outbox_item.c.current_version, outbox_item.c.ma_lk,
-                    outbox_version.c.unsigned_payload)
+        q = (select(outbox_item.c.id, outbox_item.c.current_version, outbox_item.c.ma_cskcb,
+                    outbox_item.c.ma_lk, outbox_version.c.unsigned_payload)
              .join(outbox_version, and_(outbox_version.c.item_id == outbox_item.c.id,
                                         outbox_version.c.version == outbox_item.c.current_version))
              .where(outbox_item.c.status == Status.EXTRACTED.value).order_by(outbox_item.c.id).limit(limit))
         with self.engine.connect() as c:
-            return [PendingSignature(item_id=r[0], version=r[1], ma_lk=r[2], unsigned=r[3])
+            return [PendingSignature(item_id=r[0], version=r[1], ma_cskcb=r[2], ma_lk=r[3], unsigned=r[4])
                     for r in c.execute(q)]
 
     def attach_signature(self, item_id: int, version: int, signed: bytes, *, fingerprint: str,

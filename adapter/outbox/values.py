@@ -59,6 +59,7 @@ class ClaimedItem:
 class PendingSignature:
     item_id: int
     version: int
+    ma_cskcb: str
     ma_lk: str
     unsigned: bytes
 

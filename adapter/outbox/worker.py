@@ -23,7 +23,7 @@ from adapter.errors import DataError, GatewayRejected, PermanentError, Retryable
 from adapter.outbox.retry import Action, RetryPolicy
 from adapter.outbox.states import Status
 from adapter.outbox.store import OutboxStore
-from adapter.outbox.values import ClaimedItem, sha256_hex
+from adapter.outbox.values import ClaimedItem, PendingSignature, sha256_hex
 from adapter.ports import Clock, Gateway, GatewayReply, Signer, Submission
 
 log = logging.getLogger(__name__)
@@ -68,12 +68,17 @@ class Worker:
     """Drains the outbox through one gateway. Thread-safe store and gateway are assumed."""
 
     def __init__(self, store: OutboxStore, gateway: Gateway, policy: RetryPolicy, *, clock: Clock,
-                 worker_id: str, rng: random.Random, signer: Signer | None = None, dry_run: bool = False,
+                 worker_id: str, rng: random.Random, signer: Signer | None = None,
+                 signer_for: Callable[[str], Signer | None] | None = None, dry_run: bool = False,
                  lease_s: float = 120.0, batch_size: int = 20,
                  progress: Callable[[DrainReport], None] | None = None) -> None:
         self.store, self.gateway, self.policy = store, gateway, policy
         self.clock, self.worker_id, self.rng = clock, _fit_worker_id(worker_id), rng
-        self.signer, self.dry_run = signer, dry_run
+        # Each facility signs with its own certificate: ``signer_for(ma_cskcb)`` when given,
+        # else the one ``signer`` (single-facility installations).
+        self.signer_for = signer_for or (lambda _facility: signer)
+        self._can_sign = signer is not None or signer_for is not None
+        self.dry_run = dry_run
         self.lease_s, self.batch_size, self.progress = lease_s, batch_size, progress
         self._in_flight: set[int] = set()
         self._lock = threading.Lock()
@@ -82,7 +87,7 @@ class Worker:
               concurrency: int = 1) -> DrainReport:
         """Send due items until none is left (or ``limit`` were processed). ``facilities``: enabled ones."""
         tally: Counter[str] = Counter()
-        if self.signer is not None and not self.dry_run:
+        if self._can_sign and not self.dry_run:
             tally["signed"] = self.sign_pending(limit=limit or 1000)
         if self.dry_run:
             return self._dry_run(facilities, limit, tally)
@@ -154,16 +159,19 @@ class Worker:
 
     def sign_pending(self, *, limit: int) -> int:
         """Sign extracted items; a signing failure sends that item to needs_fix, not the batch."""
-        assert self.signer is not None
         signed = 0
         for pending in self.store.pending_signatures(limit=limit):
-            signed += self._sign_one(pending.item_id, pending.version, pending.ma_lk, pending.unsigned)
+            signer = self.signer_for(pending.ma_cskcb)
+            if signer is None:
+                log.warning("outbox no signer for facility=%s item=%s", pending.ma_cskcb, pending.item_id)
+                continue
+            signed += self._sign_one(signer, pending)
         return signed
 
-    def _sign_one(self, item_id: int, version: int, ma_lk: str, unsigned: bytes) -> int:
-        assert self.signer is not None
+    def _sign_one(self, signer: Signer, pending: PendingSignature) -> int:
+        item_id, ma_lk = pending.item_id, pending.ma_lk
         try:
-            signed = self.signer.sign(unsigned)
+            signed = signer.sign(pending.unsigned)
         except RetryableError as exc:      # token unplugged, HSM busy: stays extracted for next time
             log.warning("outbox signing deferred item=%s ma_lk=%s error=%s",
                         item_id, ma_lk, type(exc).__name__)
@@ -173,8 +181,8 @@ class Worker:
             self.store.mark_needs_fix(item_id, expected=Status.EXTRACTED,
                                       reason=f"{type(exc).__name__}: {exc}", now=self.clock.now())
             return 0
-        return int(self.store.attach_signature(item_id, version, signed,
-                                               fingerprint=self.signer.certificate_fingerprint,
+        return int(self.store.attach_signature(item_id, pending.version, signed,
+                                               fingerprint=signer.certificate_fingerprint,
                                                now=self.clock.now()))
 
     def _report_progress(self, tally: Counter[str]) -> None:

@@ -182,3 +182,29 @@ def test_heartbeat_keeps_a_slow_call_from_being_taken_over(
     t.join(timeout=10)
     assert stolen == [] and len(gw.calls) == 1
     assert statuses(store) == {"LK1": Status.ACCEPTED}
+
+
+class TaggingSigner:
+    def __init__(self, tag: bytes) -> None:
+        self.tag = tag
+        self.certificate_fingerprint = tag.decode()
+
+    def sign(self, document: bytes) -> bytes:
+        return document + self.tag
+
+
+def test_each_facility_signs_with_its_own_certificate(
+    store: OutboxStore, make_version: MakeVersion, now: datetime
+) -> None:
+    store.enqueue(make_version("A", signed=False, facility="79001"), now=now)
+    store.enqueue(make_version("B", signed=False, facility="01001"), now=now)
+    store.enqueue(make_version("C", signed=False, facility="99999"), now=now)
+    signers = {"79001": TaggingSigner(b"<hcm/>"), "01001": TaggingSigner(b"<hn/>")}
+    gw = ScriptedGateway()
+    report = worker(store, gw, now, signer_for=signers.get).drain()
+    assert report.signed == 2
+    assert {c.ma_lk: c.payload.rsplit(b"</GIAMDINHHS>", 1)[1] for c in gw.calls} == {
+        "A": b"<hcm/>",
+        "B": b"<hn/>",
+    }
+    assert statuses(store)["C"] is Status.EXTRACTED  # no certificate for it: never sent unsigned
