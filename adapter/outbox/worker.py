@@ -150,10 +150,10 @@ class Worker:
         """Everything but the network: what would be claimed, each with signed bytes present."""
         due = self.store.due_items(now=self.clock.now(), limit=limit or 10_000, facilities=facilities)
         for item in due:
-            Submission(ma_cskcb=item.ma_cskcb, kind=item.kind, profile=item.profile, payload=item.payload,
-                       ma_lk=item.ma_lk)
-            log.info("outbox dry-run would send item=%s ma_lk=%s bytes=%s", item.item_id, item.ma_lk,
-                     len(item.payload))
+            sub = Submission(ma_cskcb=item.ma_cskcb, kind=item.kind, profile=item.profile,
+                             payload=item.payload, ma_lk=item.ma_lk)
+            log.info("outbox dry-run would send item=%s ma_lk=%s kind=%s bytes=%s", item.item_id,
+                     sub.ma_lk, sub.kind, len(sub.payload))
             tally["skipped"] += 1
         return DrainReport(**tally)
 
