@@ -122,7 +122,9 @@ def install_signal_handlers(stop: Callable[[], None]) -> None:
 def serve(scheduler: Any) -> None:
     """Run a BlockingScheduler until a signal stops it."""
     def stop() -> None:
-        scheduler.shutdown(wait=False)   # wakes the blocking loop; the running job completes
+        # wait=True: the running job finishes before start() returns, so the caller never
+        # closes engines or clients under a job still using them.
+        scheduler.shutdown(wait=True)
 
     install_signal_handlers(stop)
     log.info("service started: jobs %s", ", ".join(j.id for j in scheduler.get_jobs()))

@@ -121,7 +121,7 @@ def test_single_instance_lock(tmp_path: Path) -> None:
 
 
 SERVICE_SCRIPT = """
-import sys, pathlib
+import sys, pathlib, time
 sys.path.insert(0, {here!r})
 from test_outbox_scheduler import RecordingJobs, FAST
 from adapter.scheduler import run_service
@@ -129,10 +129,15 @@ from adapter.scheduler import run_service
 class Jobs(RecordingJobs):
     def drain(self):
         pathlib.Path({marker!r}).write_text("ran")
+        time.sleep(0.5)
+        pathlib.Path({marker!r} + ".done").write_text("done")
         return super().drain()
 
-sys.exit(run_service(Jobs(), FAST, workdir=pathlib.Path({workdir!r}), poll_interval_s=0.05,
-                     timezone="Asia/Ho_Chi_Minh"))
+code = run_service(Jobs(), FAST, workdir=pathlib.Path({workdir!r}), poll_interval_s=0.05,
+                   timezone="Asia/Ho_Chi_Minh")
+# What the caller sees when run_service returns (it then closes engines and clients).
+pathlib.Path({marker!r} + ".closed").write_text(str(pathlib.Path({marker!r} + ".done").exists()))
+sys.exit(code)
 """
 
 
@@ -145,6 +150,8 @@ def test_sigterm_stops_the_service_gracefully_and_releases_the_lock(tmp_path: Pa
         assert _wait_for(marker.exists, timeout=20)
         proc.send_signal(signal.SIGTERM)
         assert proc.wait(timeout=10) == 0
+        # The running job had finished when run_service returned to the caller.
+        assert Path(f"{marker}.closed").read_text() == "True"
     finally:
         if proc.poll() is None:
             proc.kill()
