@@ -15,7 +15,7 @@ import json
 from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import date
-from functools import cache
+from functools import cache, lru_cache
 from importlib import resources
 from pathlib import Path
 from typing import Any
@@ -39,12 +39,24 @@ def _field_ref(text: str) -> tuple[int, str]:
     return int(table.upper().removeprefix("XML")), name
 
 
-def _pick(raw: Mapping[str, Any], on: date) -> CodeList:
-    versions = sorted(raw["versions"], key=lambda v: v["effective_from"])
-    chosen = versions[0]
-    for v in versions:
+def _versions(raw: Mapping[str, Any]) -> list[Mapping[str, Any]]:
+    return sorted(raw["versions"], key=lambda v: v["effective_from"])
+
+
+def _index_on(raw: Mapping[str, Any], on: date) -> int:
+    """The version in force on ``on``; the first one for earlier dates."""
+    chosen = 0
+    for i, v in enumerate(_versions(raw)):
         if date.fromisoformat(v["effective_from"]) <= on:
-            chosen = v
+            chosen = i
+    return chosen
+
+
+@cache
+def _version(name: str, index: int, directory: str | None) -> CodeList:
+    # One object per list version, however many episode dates select it.
+    raw = dict(_raw_lists(directory))[name]
+    chosen = _versions(raw)[index]
     return CodeList(name=raw["list"], source=chosen["source"],
                     effective_from=date.fromisoformat(chosen["effective_from"]),
                     codes=frozenset(chosen["codes"]), fields=tuple(_field_ref(f) for f in raw["fields"]))
@@ -98,8 +110,9 @@ class CodeLists:
         raise KeyError(name)
 
 
-@cache
+@lru_cache(maxsize=512)   # bounded: a service runs for years of episode dates
 def _load(effective_on: date, directory: str | None) -> CodeLists:
-    lists = tuple(_pick(raw, effective_on) for _, raw in _raw_lists(directory))
+    lists = tuple(_version(name, _index_on(raw, effective_on), directory)
+                  for name, raw in _raw_lists(directory))
     by_field = {ref: cl for cl in lists for ref in cl.fields}
     return CodeLists(effective_on=effective_on, lists=lists, by_field=by_field)
