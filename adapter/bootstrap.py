@@ -20,7 +20,16 @@ from sqlalchemy import Engine
 from adapter.errors import ConfigError
 from adapter.model import Encounter, Facility
 from adapter.ports import Clock, DocumentKind, Gateway, GatewayReply, Signer, Submission, SystemClock
-from adapter.services import ClaimPreparer, Extraction, HealthBook, PollReport, Prepared, issues_as_dicts
+from adapter.services import (
+    CheckinReport,
+    Checkins,
+    ClaimPreparer,
+    Extraction,
+    HealthBook,
+    PollReport,
+    Prepared,
+    issues_as_dicts,
+)
 from adapter.settings import Settings
 
 log = logging.getLogger(__name__)
@@ -272,7 +281,7 @@ class App:
                           enqueue=bool(fhir.endpoint))
 
     def extraction(self, ma_cskcb: str) -> Extraction:
-        return Extraction(source=self.his_source(ma_cskcb), source_name=self.settings.his.profile,
+        return Extraction(source=self.his_source(ma_cskcb), source_name=self.settings.his.source_name,
                           ma_cskcb=ma_cskcb, watermarks=self.watermarks, sink=self.outbox,
                           preparer=self.preparer(ma_cskcb), to_version=to_new_version, clock=self.clock,
                           batch_size=self.settings.his.batch_size, health_book=self.health_book(ma_cskcb))
@@ -300,13 +309,67 @@ class App:
                       rng=rng or random.Random(), signer=signer, dry_run=self.settings.dry_run,
                       lease_s=o.lease_s)
 
-    def drain(self, *, concurrency: int | None = None, limit: int | None = None) -> Any:
+    def drain(self, concurrency: int | None = None, limit: int | None = None) -> Any:
         """Send every due item of the facilities whose sending is enabled."""
         from adapter.outbox.open import sending_facilities
 
         enabled = sending_facilities(self.settings)
         return self.worker().drain(facilities=enabled, limit=limit,
                                    concurrency=concurrency or self.settings.gateway.max_concurrency)
+
+    # -- the scheduler's jobs (adapter.scheduler.ServiceJobs) ---------------------------
+
+    @property
+    def jobs(self) -> App:
+        return self
+
+    def send_checkins(self, lookback: timedelta = timedelta(days=3)) -> CheckinReport:
+        """Queue the XML0 check-ins that became due among visits changed in the lookback window."""
+        from adapter.his.checkin import CheckinTrigger
+        from adapter.his.profile import SourceProfile
+        from adapter.mappers.envelope import build_checkin
+
+        total = CheckinReport()
+        since = self.clock.now().replace(tzinfo=None) - lookback
+        profile = SourceProfile.load(self.settings.his.profile_dir or self.settings.his.profile)
+        for account in self.settings.facilities:
+            code = account.ma_cskcb
+            trigger = CheckinTrigger(self.his_engine, profile, self.watermarks, ma_cskcb=code)
+            checkins = Checkins(trigger=trigger,
+                                source=self.his_source(code), marks=self.watermarks, sink=self.outbox,
+                                signer=self._signers(code), build_checkin=build_checkin,
+                                choose_profile=_profile_chooser(self.settings, code),
+                                to_version=to_new_version, clock=self.clock, ma_cskcb=code)
+            report = checkins.send(since)
+            total.due, total.queued = total.due + report.due, total.queued + report.queued
+            total.skipped += report.skipped
+        return total
+
+    def nightly_sweep(self) -> dict[str, Any]:
+        """Yesterday's report: stuck items and encounters not sent within 24 hours (TT 48 deadlines)."""
+        now = self.clock.now()
+        start = (now - timedelta(days=1)).replace(hour=0, minute=0, second=0, microsecond=0)
+        report: dict[str, Any] = self.outbox.daily_report(start, start + timedelta(days=1),
+                                                          overdue_before=now - timedelta(hours=24))
+        if report.get("not_sent_in_time"):
+            log.warning("nightly sweep: %s item(s) not sent within 24 h", len(report["not_sent_in_time"]))
+        return report
+
+    def prune(self) -> int:
+        """Retention: drop stored payloads of accepted items older than [outbox] retention_days."""
+        return int(self.outbox.prune(self.clock.now(), self.settings.outbox.retention_days))
+
+    def check_certificate(self) -> list[dict[str, Any]]:
+        """The signing certificate's health per facility; a warning in the log when it needs attention."""
+        out = []
+        for account in self.settings.facilities:
+            health = self._signers(account.ma_cskcb).health()  # type: ignore[attr-defined]
+            if health.status != "ok":
+                log.warning("certificate of facility %s: %s (%s days left)", account.ma_cskcb,
+                            health.status, health.days_left)
+            out.append({"ma_cskcb": account.ma_cskcb, "status": str(health.status),
+                        "days_left": health.days_left})
+        return out
 
     def close(self) -> None:
         while self._closers:

@@ -19,7 +19,8 @@ from adapter.model import Encounter
 class DocumentKind(enum.StrEnum):
     """What an outbox item carries; part of the idempotency key."""
 
-    CHECKIN = "checkin"        # XML0, loaiHoSo 0
+    CHECKIN = "checkin"        # XML0 after the first cost, loaiHoSo 0
+    CHECKIN_INPATIENT = "checkin_nt"   # XML0 again at admission to treatment care (spec §1.2)
     CLAIM = "claim"            # GIAMDINHHS, loaiHoSo 130
     STAFF = "staff"            # staff catalogue 02/DM, loaiHs 71
     FHIR = "fhir"              # health-book bundle to a FHIR endpoint

@@ -144,7 +144,8 @@ class HealthBook:
             if not self.enqueue:
                 return None
             issue = Issue(rule=exc.rule or "FHIR_INVALID", severity=Severity.BLOCKING, table="FHIR",
-                          field=exc.field, ma_lk=encounter.ma_lk, message_vi="Bản ghi sổ sức khỏe không hợp lệ",
+                          field=exc.field, ma_lk=encounter.ma_lk,
+                          message_vi="Bản ghi sổ sức khỏe không hợp lệ",
                           message_en=str(exc))
             return self._prepared(encounter, b"", (issue,))
         payload = self.to_bytes(bundle)
@@ -239,6 +240,61 @@ class Extraction:
         else:
             report.queued += 1
             report.ma_lks.append(item.ma_lk)
+
+
+@dataclass(kw_only=True)
+class CheckinReport:
+    due: int = 0
+    queued: int = 0
+    skipped: int = 0
+
+
+@dataclass(kw_only=True)
+class Checkins:
+    """XML0 check-ins: after the first cost, and again at admission to treatment care (spec §1.2).
+
+    Each due event is built, signed and queued in the transaction that marks it sent,
+    so a crash neither loses nor duplicates a check-in.
+    """
+
+    trigger: Any                    # adapter.his.checkin.CheckinTrigger
+    source: HisSource
+    marks: Any                      # adapter.his.state.WatermarkStore (mark_checkin)
+    sink: VersionSink
+    signer: Signer
+    build_checkin: Callable[..., bytes]
+    choose_profile: Callable[[Encounter], str]
+    to_version: Callable[[Prepared], Any]
+    clock: Clock
+    ma_cskcb: str
+
+    def send(self, since: Any) -> CheckinReport:
+        report = CheckinReport()
+        events = self.trigger.checkins_due(since)
+        report.due = len(events)
+        found = {e.ma_lk: e.encounter for e in self.source.encounters(sorted({ev.ma_lk for ev in events}))}
+        now = self.clock.now()
+        with self.sink.transaction() as conn:
+            for event in events:
+                encounter = found.get(event.ma_lk)
+                if encounter is None:
+                    report.skipped += 1
+                    log.warning("check-in skipped ma_lk=%s: encounter not readable", event.ma_lk)
+                    continue
+                version = self.to_version(self._prepare(encounter, event.inpatient))
+                self.sink.enqueue(version, now=now, conn=conn)
+                self.marks.mark_checkin(self.ma_cskcb, event.ma_lk, event.stage, conn=conn, at=now)
+                report.queued += 1
+        return report
+
+    def _prepare(self, encounter: Encounter, inpatient: bool) -> Prepared:
+        profile = self.choose_profile(encounter)
+        unsigned = self.build_checkin(encounter, profile, inpatient=inpatient)
+        signed = self.signer.sign(unsigned)
+        kind = DocumentKind.CHECKIN_INPATIENT if inpatient else DocumentKind.CHECKIN
+        return Prepared(ma_cskcb=encounter.ma_cskcb, ma_lk=encounter.ma_lk, kind=kind, profile=profile,
+                        content_hash=content_hash(unsigned), unsigned=unsigned, signed=signed,
+                        cert_fingerprint=self.signer.certificate_fingerprint, issues=())
 
 
 def first_cost_day(encounter: Encounter) -> date | None:

@@ -147,5 +147,6 @@ def _print(summary: dict[str, Any], as_json: bool, config: Path) -> None:
         return
     rows = [{"measure": k.replace("_", " "), "value": v} for k, v in summary.items()]
     print_table(rows, ["measure", "value"])
-    verdict = "every demo encounter was accepted" if summary["all_accepted"] else "NOT every encounter accepted"
+    verdict = ("every demo encounter was accepted" if summary["all_accepted"]
+               else "NOT every encounter accepted")
     print(f"\n{verdict}. Inspect: bhyt-adapter --config {config} queue list", file=sys.stdout)

@@ -40,7 +40,7 @@ class Endpoint:
 
 def endpoint_for(kind: DocumentKind, profile: str) -> Endpoint:
     """The endpoint of a document kind; check-in and claim depend on the profile."""
-    if kind is DocumentKind.CHECKIN:
+    if kind in (DocumentKind.CHECKIN, DocumentKind.CHECKIN_INPATIENT):
         return Endpoint(path=_profiled(CHECKIN_PATHS, profile), type_field="loaiHoSo",
                         type_value="0", file_field="fileHSBase64")
     if kind is DocumentKind.CLAIM:

@@ -59,7 +59,8 @@ def test_health_book_bundles_are_valid_fhir(demo: tuple[Path, dict[str, object],
         validate_bundle(data)
 
 
-def test_second_run_enqueues_and_sends_nothing(demo: tuple[Path, dict[str, object], dict[str, object]]) -> None:
+def test_second_run_enqueues_and_sends_nothing(
+        demo: tuple[Path, dict[str, object], dict[str, object]]) -> None:
     workdir, first, second = demo
     assert second["extracted_now"] == 0 and second["queued_now"] == 0 and second["sent_now"] == 0
     assert second["accepted_total"] == first["accepted_total"]

@@ -29,8 +29,10 @@ def test_an_edit_in_the_his_after_acceptance_becomes_a_held_version(app: App, si
     app.poll_his()
     app.drain()
     with sqlite3.connect(his_db) as conn:
-        ma_lk = conn.execute("SELECT ma_lk FROM his_encounter WHERE finished = 1 ORDER BY ma_lk").fetchone()[0]
-        conn.execute("UPDATE his_encounter SET ghi_chu = 'sửa sau khi gửi', updated_at = '2099-01-01 00:00:00'"
+        ma_lk = conn.execute("SELECT ma_lk FROM his_encounter WHERE finished = 1 ORDER BY ma_lk"
+                             ).fetchone()[0]
+        conn.execute("UPDATE his_encounter SET ghi_chu = 'sửa sau khi gửi',"
+                     " updated_at = '2099-01-01 00:00:00'"
                      " WHERE ma_lk = ?", (ma_lk,))
     report = app.poll_his()
     assert report.extracted == 1
