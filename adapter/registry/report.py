@@ -47,7 +47,7 @@ def codes_in_document(data: bytes) -> set[str]:
 
 def claim_codes(paths: Iterable[Path]) -> set[str]:
     """Practitioner codes used by the claim files under ``paths``."""
-    from adapter.validation.engine import xml_files
+    from adapter.validation.files import xml_files
 
     return set().union(*(codes_in_document(f.read_bytes()) for path in paths for f in xml_files(path)))
 
