@@ -93,6 +93,9 @@ def resend(c: Connection, item_id: int, *, actor: str, reason: str, now: datetim
     version = _current_version(c, row)
     if version.blocking:
         raise InvalidTransition(f"outbox item {item_id} version {row.current_version} has blocking issues")
+    if version.pruned_at is not None:
+        raise InvalidTransition(f"outbox item {item_id} version {row.current_version} was pruned; "
+                                "extract it again from the HIS")
     to = Status.READY if version.signed_payload is not None else Status.EXTRACTED
     return _act(c, row, to, actor=actor, action="resend", reason=reason, now=now, attempts=0,
                 next_attempt_at=now, last_error=None)
