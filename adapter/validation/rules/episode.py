@@ -81,16 +81,23 @@ def expected_treatment_days(kind: str, start: datetime, end: datetime, profile: 
     return (end.date() - start.date()).days + 1 if kind in span else None
 
 
+def _starts(xml1: Row, profile: str) -> list[datetime]:
+    # 3176: a patient examined and given an appointment for admission counts from the
+    # admission, so NGAY_VAO_NOI_TRU is an accepted start too.
+    names = ("NGAY_VAO", "NGAY_VAO_NOI_TRU") if profile == "3176" else ("NGAY_VAO",)
+    return [m for m in (moment(xml1.get(n, "")) for n in names) if m is not None]
+
+
 def check_treatment_days(ep: Episode) -> Iterator[Issue]:
     xml1 = ep.xml1()
     if xml1 is None:
         return
-    start, end = moment(xml1.get("NGAY_VAO", "")), moment(xml1.get("NGAY_RA", ""))
-    days = xml1.get("SO_NGAY_DTRI", "")
-    if start is None or end is None or not days.isdigit():
+    end, days = moment(xml1.get("NGAY_RA", "")), xml1.get("SO_NGAY_DTRI", "")
+    if end is None or not days.isdigit():
         return
-    expected = expected_treatment_days(xml1.get("MA_LOAI_KCB", ""), start, end, ep.profile)
-    if expected is not None and int(days) != expected:
+    kind = xml1.get("MA_LOAI_KCB", "")
+    expected = {expected_treatment_days(kind, start, end, ep.profile) for start in _starts(xml1, ep.profile)}
+    if expected and None not in expected and int(days) not in expected:
         yield at(ep, "TREATMENT_DAYS", 1, None, xml1, "SO_NGAY_DTRI")
 
 

@@ -141,3 +141,23 @@ def test_date_list_longer_than_its_field_is_too_long_and_nothing_else() -> None:
     found = {(i.rule, i.field) for i in validate_tables(s.tables(rows), "3176", whole=False)}
     assert ("FIELD_TOO_LONG", "GT_THE_TU") in found
     assert not {r for r, f in found if f == "GT_THE_TU"} - {"FIELD_TOO_LONG", "CARD_LIST_MISMATCH"}
+
+
+def test_3176_treatment_days_may_count_from_the_admission_order() -> None:
+    rows = s.inpatient()
+    rows[1][0].update(NGAY_VAO="202506280800", SO_NGAY_DTRI="3")   # examined 28/06, admitted 01/07
+    rows[7][0]["NGAY_VAO"] = rows[8][0]["NGAY_VAO"] = "202506280800"
+    assert "TREATMENT_DAYS" not in rules(rows)
+    assert "TREATMENT_DAYS" in rules(rows, "4750")
+
+
+def test_xml1_t_bhtt_may_be_the_sum_of_lines_when_other_sources_pay() -> None:
+    rows = s.outpatient()                    # drug 2 has 1000 from the state budget
+    x1 = rows[1][0]
+    lines_paid = sum((s.D(r["T_BHTT"]) for r in rows[2] + rows[3]), s.D(0))
+    assert s.D(x1["T_BHTT"]) != lines_paid
+    assert rules(rows) == set()
+    x1["T_BHTT"] = str(lines_paid)
+    assert rules(rows) == set()
+    x1["T_BHTT"] = str(lines_paid + 1)
+    assert rules(rows) == {"MONEY_TOTAL"}
