@@ -71,7 +71,8 @@ def _sqlite_readonly(url: URL) -> Engine:
     path = url.database or ""
     if path in ("", ":memory:"):
         raise ConfigError("a read-only HIS source needs a SQLite file, not an in-memory database")
-    uri = f"file:{Path(path).resolve().as_posix()}?mode=ro"
+    # as_uri() percent-encodes spaces, '#' and '?', and writes file:///C:/... on Windows.
+    uri = f"{Path(path).resolve().as_uri()}?mode=ro"
 
     def connect() -> sqlite3.Connection:
         return sqlite3.connect(uri, uri=True, check_same_thread=False)

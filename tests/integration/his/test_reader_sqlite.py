@@ -149,3 +149,14 @@ def test_build_source_from_settings(demo_db: str) -> None:
         assert source.profile.name == "demo"
     finally:
         engine.dispose()
+
+
+def test_sqlite_paths_with_spaces_and_hashes_open_read_only(tmp_path: Path) -> None:
+    folder = tmp_path / "Bệnh viện #1 data"
+    folder.mkdir()
+    generate_demo_his(folder / "his db.sqlite", encounters=5, seed=1)
+    eng = readonly_engine(folder / "his db.sqlite")
+    try:
+        assert len(_source(eng).encounters(["79001_2025_03_BN00000001_000001"])) == 1
+    finally:
+        eng.dispose()
