@@ -18,7 +18,7 @@ class Issue:
 
     rule: str                  # stable code, e.g. "MONEY_LINE_BHTT"
     severity: Severity
-    table: str                 # "XML1", "XML3", "XML0", "ENVELOPE", "02/DM"
+    table: str                 # "XML1", "XML3", "XML0", "ENVELOPE", "FILE", "HIS", "FHIR", "02/DM"
     field: str = ""            # element name, "" for a whole row or table
     row: int | None = None     # 1-based row (STT order) for list tables
     ma_lk: str = ""
