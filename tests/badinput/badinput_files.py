@@ -14,6 +14,7 @@ import unicodedata
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from datetime import date
+from decimal import InvalidOperation
 from functools import cache
 from pathlib import Path
 
@@ -43,6 +44,7 @@ class FileCase:
     rule: str | None  # None: the file is clean (no blocking issue)
     where: str = ""
     bug: str = ""
+    raises: type[BaseException] | None = None  # with ``bug``: the exception the defect raises today
 
 
 @cache
@@ -494,14 +496,50 @@ def _volume() -> Iterator[FileCase]:
     )
 
 
+BUG_HUGE_NUMBER = (
+    "BUG (crash): adapter/money.py r2() quantizes in the default 28-digit context; a quantity or price "
+    "of ~30 digits raises decimal.InvalidOperation out of validate_document (rules/money.py "
+    "_expected_totals), so `bhyt-adapter validate` dies and a HIS poll batch fails"
+)
+
+
+def _crashes() -> Iterator[FileCase]:
+    for label, value, rule in (
+        ("31_digits", b"1" + b"0" * 30, "FIELD_TOO_LONG"),
+        ("exponent", b"1E+30", "FIELD_NOT_NUMBER"),
+    ):
+        yield FileCase(
+            name=f"envelope_xml2_so_luong_{label}",
+            category="semantic",
+            what=f"XML2 SO_LUONG = {value.decode()[:12]}... (beyond any amount)",
+            data=with_table(2, lambda d, v=value: set_el(d, "SO_LUONG", v)),
+            rule=rule,
+            where="XML2.SO_LUONG",
+            bug=BUG_HUGE_NUMBER,
+            raises=InvalidOperation,
+        )
+
+
 def cases() -> tuple[FileCase, ...]:
-    return (*_unsafe(), *_malformed(), *_envelope(), *_controls(), *_text(), *_semantic(), *_volume())
+    return (
+        *_unsafe(),
+        *_malformed(),
+        *_envelope(),
+        *_controls(),
+        *_text(),
+        *_semantic(),
+        *_volume(),
+        *_crashes(),
+    )
 
 
-def write(folder: Path) -> list[Path]:
+def write(folder: Path, *, crashing: bool = True) -> list[Path]:
+    """Every case as ``<name>.xml``; ``crashing=False`` leaves out the files that crash today."""
     folder.mkdir(parents=True, exist_ok=True)
     out = []
     for case in cases():
+        if case.raises is not None and not crashing:
+            continue
         path = folder / f"{case.name}.xml"
         path.write_bytes(case.data)
         out.append(path)

@@ -76,15 +76,18 @@ def his_connection(path: Path) -> Iterator[Any]:
 
 
 @contextmanager
-def running_app(workdir: Path, his: Path, *, trust_certificate: bool = True,
-                faults: Faults | None = None) -> Iterator[App]:
+def running_app(
+    workdir: Path, his: Path, *, trust_certificate: bool = True, faults: Faults | None = None
+) -> Iterator[App]:
     """An App wired to a fresh simulator (that trusts its demo certificate unless told not to)."""
     app = bootstrap(settings(workdir, his))
     try:
         pem = app.signer().certificate.public_bytes(Encoding.PEM)
-        config = SimulatorConfig(accounts={USER: (PASSWORD, FACILITY)},
-                                 certificates={FACILITY: [pem]} if trust_certificate else {},
-                                 faults=faults or Faults())
+        config = SimulatorConfig(
+            accounts={USER: (PASSWORD, FACILITY)},
+            certificates={FACILITY: [pem]} if trust_certificate else {},
+            faults=faults or Faults(),
+        )
         with SimulatorServer(config) as sim:
             app.base_url_override = sim.base_url
             yield app
