@@ -20,7 +20,7 @@ from pathlib import Path
 from types import FrameType, TracebackType
 from typing import IO, Any, Protocol
 
-from adapter.errors import ConfigError
+from adapter.errors import AdapterError, ConfigError
 from adapter.outbox.config import ScheduleSettings
 
 log = logging.getLogger(__name__)
@@ -47,10 +47,13 @@ def _guarded(jobs: ServiceJobs, name: str) -> Callable[[], None]:
     def run() -> None:
         try:
             result = method()
-        except Exception as exc:  # the service must outlive one failed run
+        except AdapterError as exc:  # expected failure: its message carries ids only, no traceback
+            log.error("job %s failed: %s: %s", name, type(exc).__name__, exc)
+            return
+        except Exception as exc:  # a bug: the service must still outlive one failed run
             log.error("job %s failed: %s", name, type(exc).__name__, exc_info=exc)
             return
-        log.info("job %s done: %s", name, result)
+        log.info("job %s done: %.300r", name, result)   # reports carry ids and counts only
 
     run.__name__ = f"job_{name}"
     return run
