@@ -40,20 +40,21 @@ class ServiceJobs(Protocol):
 ONCE_ORDER = ("poll_his", "send_checkins", "drain")
 
 
-def _guarded(jobs: ServiceJobs, name: str) -> Callable[[], None]:
+def _guarded(jobs: ServiceJobs, name: str) -> Callable[[], bool]:
     """Run one job; log a failure by type (never its data) and let the next run try again."""
     method = getattr(jobs, name)
 
-    def run() -> None:
+    def run() -> bool:
         try:
             result = method()
         except AdapterError as exc:  # expected failure: its message carries ids only, no traceback
             log.error("job %s failed: %s: %s", name, type(exc).__name__, exc)
-            return
+            return False
         except Exception as exc:  # a bug: the service must still outlive one failed run
             log.error("job %s failed: %s", name, type(exc).__name__, exc_info=exc)
-            return
+            return False
         log.info("job %s done: %.300r", name, result)   # reports carry ids and counts only
+        return True
 
     run.__name__ = f"job_{name}"
     return run
@@ -104,10 +105,9 @@ def build_scheduler(jobs: ServiceJobs, schedule: ScheduleSettings, *, poll_inter
     return scheduler
 
 
-def run_once(jobs: ServiceJobs) -> None:
-    """One pass of the frequent jobs, in pipeline order (``bhyt-adapter run --once``)."""
-    for name in ONCE_ORDER:
-        _guarded(jobs, name)()
+def run_once(jobs: ServiceJobs) -> list[str]:
+    """One pass of the frequent jobs, in pipeline order (``bhyt-adapter run --once``); the failed ones."""
+    return [name for name in ONCE_ORDER if not _guarded(jobs, name)()]
 
 
 def install_signal_handlers(stop: Callable[[], None]) -> None:
@@ -201,7 +201,6 @@ def run_service(jobs: ServiceJobs, schedule: ScheduleSettings, *, workdir: Path,
     """The service's main loop under the single-instance lock. Returns an exit code."""
     with InstanceLock(schedule.lock_file or workdir / "adapter.lock"):
         if once:
-            run_once(jobs)
-            return 0
+            return 1 if run_once(jobs) else 0
         serve(build_scheduler(jobs, schedule, poll_interval_s=poll_interval_s, timezone=timezone))
     return 0

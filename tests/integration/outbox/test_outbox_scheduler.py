@@ -99,8 +99,9 @@ def test_a_failing_job_does_not_stop_the_others_and_drains_never_overlap() -> No
 
 def test_run_once_is_poll_then_checkins_then_drain_even_after_a_failure() -> None:
     jobs = RecordingJobs(fail="poll_his")
-    run_once(jobs)
+    assert run_once(jobs) == ["poll_his"]
     assert jobs.calls == ["poll_his", "send_checkins", "drain"]
+    assert run_once(RecordingJobs()) == []
 
 
 def test_bad_schedule_time_is_a_config_error() -> None:
