@@ -587,6 +587,13 @@ BUG_TEXT_CHANGES = (
     "control characters are silently removed, no located rule is recorded"
 )
 
+BUG_HUGE_NUMBER_POLL = (
+    "BUG (crash): a drug line with so_luong '1e30' passes adapter/his/convert.py to_decimal and the mapper "
+    "(60-digit context), then adapter/money.py r2() raises decimal.InvalidOperation inside validation; "
+    "Extraction._prepare (adapter/services.py) catches AdapterError only, so the whole poll fails and, as "
+    "the watermark never advances, every later poll fails on the same batch: one row stops the facility"
+)
+
 
 def _legit_text() -> Iterator[HisCase]:
     """Awkward but legitimate text: normalised or escaped, and the record is sent."""

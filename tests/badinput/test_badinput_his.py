@@ -10,7 +10,7 @@ import decimal
 from pathlib import Path
 
 import pytest
-from badinput_his import HisCase, cases
+from badinput_his import BUG_HUGE_NUMBER_POLL, HisCase, cases
 from badinput_pipeline import demo_his, his_connection, outcomes, run_pipeline, running_app
 from conftest import CorpusRun
 from sqlalchemy import text
@@ -71,22 +71,15 @@ def test_every_held_issue_names_a_catalogued_rule_and_a_place(corpus_run: Corpus
             assert issue["field"] or issue["table"] in ("ENVELOPE", "FILE"), issue
 
 
-BUG_HUGE_NUMBER_POLL = (
-    "BUG (crash): a drug line with so_luong '1e30' passes adapter/his/convert.py to_decimal and the mapper "
-    "(60-digit context), then adapter/money.py r2() raises decimal.InvalidOperation inside validation; "
-    "Extraction._prepare (adapter/services.py) catches AdapterError only, so the whole poll fails and, as "
-    "the watermark never advances, every later poll fails on the same batch: one row stops the facility"
-)
-
-
 @pytest.mark.xfail(strict=True, reason=BUG_HUGE_NUMBER_POLL, raises=decimal.InvalidOperation)
 def test_a_30_digit_quantity_is_held_and_does_not_stop_the_poll(tmp_path: Path) -> None:
     his = tmp_path / "his.sqlite"
     generated = demo_his(his, encounters=6)
     target = next(g.encounter.ma_lk for g in generated if g.finished)
     with his_connection(his) as conn:
-        conn.execute(text("UPDATE his_drug_line SET so_luong = '1e30' WHERE ma_lk = :m AND stt = 1"),
-                     {"m": target})
+        conn.execute(
+            text("UPDATE his_drug_line SET so_luong = '1e30' WHERE ma_lk = :m AND stt = 1"), {"m": target}
+        )
     with running_app(tmp_path / "work", his) as app:
         poll, _ = run_pipeline(app)
         found = outcomes(app)

@@ -1,0 +1,122 @@
+"""Write the bad-input corpus out, and regenerate docs/bad-input.md (the table of case -> expected rule).
+
+    .venv/bin/python scripts/make_corpus.py                  # rewrite docs/bad-input.md
+    .venv/bin/python scripts/make_corpus.py --files DIR      # also write the XML files to DIR
+    .venv/bin/python scripts/make_corpus.py --check          # exit 1 when docs/bad-input.md is stale
+
+The cases live in tests/badinput/badinput_his.py (HIS rows) and badinput_files.py (XML files);
+they are deterministic, so the document and the files are the same on every run.
+"""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(ROOT / "tests" / "badinput"))
+
+import badinput_files  # noqa: E402
+import badinput_his  # noqa: E402
+
+DOC = ROOT / "docs" / "bad-input.md"
+
+HEADER = """# Bad input: what the adapter does with it
+
+Issue 10, items 6–8. Every case below is a test (`tests/badinput/`): the HIS cases corrupt one
+encounter each of ONE demo HIS that goes through the real pipeline (SQL reader, mappers,
+validation, signing, outbox, HTTP to the simulator); the file cases go through
+`validate_document` and `bhyt-adapter validate`. *Held* means the outbox item is `needs_fix`
+with an issue carrying the rule at the place named (`TABLE.field`; `HIS.<view>[row].<column>`
+for rows the reader could not convert). *Sent* means accepted by the simulator, with no
+blocking issue. A **known bug** row is a strict `xfail` today: the expected column says what
+must happen once it is fixed.
+
+Beside the table: hypothesis fuzzes HIS rows (pure and through SQLite) and XML bytes
+(`test_badinput_fuzz.py`); `tests/security/` feeds XXE / entity-expansion / DTD / XInclude
+attacks to every XML reader and searches every log line and CLI output for patient data.
+
+Regenerate with `.venv/bin/python scripts/make_corpus.py` (a test fails when this file is stale).
+"""
+
+
+def _cell(text: str) -> str:
+    return text.replace("|", "\\|").replace("\n", " ")
+
+
+def _expected(rule: str | None, where: str) -> str:
+    return "sent" if rule is None else f"held: `{rule}` at `{where}`"
+
+
+def _status(bug: str) -> str:
+    return "**known bug**" if bug else "passes"
+
+
+def his_table() -> list[str]:
+    rows = [
+        "## HIS rows",
+        "",
+        "| # | case | category | corruption | expected | today |",
+        "|---|---|---|---|---|---|",
+    ]
+    for n, c in enumerate(badinput_his.cases(), start=1):
+        rows.append(
+            f"| {n} | `{c.name}` | {c.category} | {_cell(c.what)} | {_expected(c.rule, c.where)} "
+            f"| {_status(c.bug)} |"
+        )
+    return rows
+
+
+def file_table() -> list[str]:
+    rows = [
+        "## XML files",
+        "",
+        "| # | file | category | defect | expected | today |",
+        "|---|---|---|---|---|---|",
+    ]
+    for n, c in enumerate(badinput_files.cases(), start=1):
+        expected = "no blocking issue" if c.rule is None else f"`{c.rule}` at `{c.where}`"
+        rows.append(
+            f"| {n} | `{c.name}.xml` | {c.category} | {_cell(c.what)} | {expected} | {_status(c.bug)} |"
+        )
+    return rows
+
+
+def bugs() -> list[str]:
+    seen = dict.fromkeys(c.bug for c in (*badinput_his.cases(), *badinput_files.cases()) if c.bug)
+    seen[badinput_his.BUG_HUGE_NUMBER_POLL] = None  # a test of its own: it would stop the corpus run
+    return ["## Known bugs (strict xfail)", "", *[f"* {_cell(b)}" for b in seen]]
+
+
+def document() -> str:
+    his, files = badinput_his.cases(), badinput_files.cases()
+    summary = (
+        f"{len(his)} HIS cases and {len(files)} files: {len(his) + len(files)} in all, "
+        f"{sum(1 for c in (*his, *files) if c.bug)} of them known bugs today."
+    )
+    return "\n".join([HEADER, summary, "", *his_table(), "", *file_table(), "", *bugs(), ""])
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--files", type=Path, help="write the XML files of the corpus to this folder")
+    parser.add_argument("--check", action="store_true", help="only check that docs/bad-input.md is current")
+    args = parser.parse_args(argv)
+    text = document()
+    if args.check:
+        current = DOC.read_text(encoding="utf-8") if DOC.exists() else ""
+        print(
+            "docs/bad-input.md is " + ("current" if current == text else "STALE: run scripts/make_corpus.py")
+        )
+        return 0 if current == text else 1
+    DOC.write_text(text, encoding="utf-8")
+    print(f"wrote {DOC.relative_to(ROOT)}")
+    if args.files:
+        written = badinput_files.write(args.files)
+        print(f"wrote {len(written)} files to {args.files}")
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())
