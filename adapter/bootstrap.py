@@ -64,14 +64,16 @@ def _profile_chooser(settings: Settings, ma_cskcb: str) -> Callable[[Encounter],
     return lambda enc: profile_for(enc, switch)
 
 
-def _validator(settings: Settings, registry: Any = None) -> Callable[[bytes, str], Any]:
+def _validator(settings: Settings, registry: Any = None) -> Callable[[Any, str, str], Any]:
     from adapter.validation.context import context_factory
-    from adapter.validation.engine import validate_document
+    from adapter.validation.engine import validate_tables
+    from adapter.validation.parse import parse_table
 
     contexts = context_factory(settings.validation, registry)
 
-    def validate(document: bytes, profile: str) -> Any:
-        return validate_document(document, profile, contexts).issues  # type: ignore[arg-type]
+    def validate(tables: Any, profile: str, ma_lk: str) -> Any:
+        rows = {number: parse_table(doc) for number, doc in tables.items()}
+        return validate_tables(rows, profile, ma_lk=ma_lk, context=contexts)  # type: ignore[arg-type]
 
     return validate
 
@@ -247,13 +249,13 @@ class App:
     # -- use cases --------------------------------------------------------------------
 
     def preparer(self, ma_cskcb: str) -> ClaimPreparer:
-        from adapter.mappers.envelope import build_claim
+        from adapter.mappers.envelope import claim_files, envelope
         from adapter.mappers.policy import TablePolicy
 
         v = self.settings.validation
         return ClaimPreparer(facility=facility_of(self.settings, ma_cskcb), signer=self._signers(ma_cskcb),
                              validator=_validator(self.settings, self.practitioner_registry(ma_cskcb)),
-                             build_claim=build_claim,
+                             build_tables=claim_files, wrap=envelope,
                              choose_profile=_profile_chooser(self.settings, ma_cskcb),
                              policy=TablePolicy(xml8=v.xml8_policy, hiv=v.hiv_policy), clock=self.clock)
 

@@ -14,19 +14,19 @@ from __future__ import annotations
 
 import hashlib
 import logging
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import date
 from typing import Any, Protocol
 
-from adapter.errors import AdapterError
+from adapter.errors import AdapterError, DataError, RetryableError
 from adapter.model import Encounter, Facility
 from adapter.ports import Clock, DocumentKind, Extracted, HisSource, Signer, Watermark
 from adapter.validation.issues import Issue, Severity
 
 log = logging.getLogger(__name__)
 
-Validator = Callable[[bytes, str], Sequence[Issue]]
+Validator = Callable[[Mapping[int, bytes], str, str], Sequence[Issue]]   # tables, profile, MA_LK
 
 
 class VersionSink(Protocol):
@@ -85,12 +85,17 @@ def extraction_issues(extracted: Extracted) -> tuple[Issue, ...]:
 
 @dataclass(kw_only=True)
 class ClaimPreparer:
-    """map -> validate -> sign for claim envelopes (GIAMDINHHS)."""
+    """map -> validate -> sign for claim envelopes (GIAMDINHHS).
+
+    The tables are validated as the documents they are (each parsed once, safely), then
+    wrapped: the envelope itself is built by code whose structure the tests pin down.
+    """
 
     facility: Facility
     signer: Signer
     validator: Validator
-    build_claim: Callable[..., bytes]
+    build_tables: Callable[..., dict[int, bytes]]
+    wrap: Callable[[str, date, dict[int, bytes]], bytes]
     choose_profile: Callable[[Encounter], str]
     policy: Any
     clock: Clock
@@ -100,9 +105,9 @@ class ClaimPreparer:
             return self._held(extracted)
         enc = extracted.encounter
         profile = self.choose_profile(enc)
-        today = self.clock.now().date()
-        unsigned = self.build_claim(enc, self.facility, profile, created_on=today, policy=self.policy)
-        issues = tuple(self.validator(unsigned, profile))
+        tables = self.build_tables(enc, self.facility, profile, self.policy)
+        issues = tuple(self.validator(tables, profile, enc.ma_lk))
+        unsigned = self.wrap(self.facility.ma_cskcb, self.clock.now().date(), tables)
         blocking = any(i.blocking for i in issues)
         signed = None if blocking else self.signer.sign(unsigned)
         return Prepared(ma_cskcb=enc.ma_cskcb, ma_lk=enc.ma_lk, kind=DocumentKind.CLAIM, profile=profile,
@@ -215,12 +220,19 @@ class Extraction:
         report.extracted += 1
         try:
             return self.preparer.prepare(extracted)
+        except RetryableError:
+            # The token is unplugged or busy: stop this poll without advancing the watermark,
+            # so the whole batch is prepared again on the next run. Nothing is lost or held.
+            raise
         except AdapterError as exc:
             # A signing or mapping failure for one encounter must not block the batch:
             # it is held as needs-fix with the reason (no patient data in the message).
             report.failed += 1
             log.warning("prepare failed ma_lk=%s error=%s", extracted.ma_lk, type(exc).__name__)
-            issue = Issue(rule="PREPARE_FAILED", severity=Severity.BLOCKING, table="ENVELOPE",
+            located = isinstance(exc, DataError)
+            issue = Issue(rule=(exc.rule if located else "") or "PREPARE_FAILED",  # type: ignore[attr-defined]
+                          severity=Severity.BLOCKING, table="ENVELOPE",
+                          field=exc.field if located else "",  # type: ignore[attr-defined]
                           ma_lk=extracted.ma_lk, message_vi="Không lập hoặc ký được hồ sơ",
                           message_en=f"{type(exc).__name__}: {exc}")
             return Prepared(ma_cskcb=extracted.ma_cskcb, ma_lk=extracted.ma_lk, kind=DocumentKind.CLAIM,
