@@ -25,6 +25,9 @@ RULE_NUMBER = "HIS_BAD_NUMBER"
 RULE_UTF8 = "HIS_BAD_UTF8"
 RULE_TOO_LONG = "HIS_TEXT_TOO_LONG"
 DEFAULT_MAX_TEXT = 65_536
+# The tables' widest numbers are 15 characters (T_* totals); anything at 10^15 or beyond is
+# a corrupt cell, and letting it through only makes money arithmetic fail further down.
+MAX_ADJUSTED_EXPONENT = 14
 
 
 class BadValue(Exception):
@@ -78,7 +81,7 @@ def to_decimal(value: object, _max: int = 0) -> Decimal:
     elif isinstance(value, bool):
         raise BadValue(RULE_NUMBER, "not a number")
     elif isinstance(value, int):
-        return Decimal(value)
+        result = Decimal(value)
     elif isinstance(value, float):
         if not math.isfinite(value):
             raise BadValue(RULE_NUMBER, "not a finite number")
@@ -90,6 +93,8 @@ def to_decimal(value: object, _max: int = 0) -> Decimal:
             raise BadValue(RULE_NUMBER, "not a decimal number") from exc
     if not result.is_finite():
         raise BadValue(RULE_NUMBER, "not a finite number")
+    if result and result.adjusted() > MAX_ADJUSTED_EXPONENT:
+        raise BadValue(RULE_NUMBER, "number out of range (10^15 or more)")
     return result
 
 
@@ -153,7 +158,8 @@ def convert_fields(row: Mapping[str, Any], spec: Mapping[str, str], where: str,
         # Fast paths for the common, already-correct cells; everything else takes the checked path.
         if (cls is str and kind == "str" and len(value) <= max_text and (value.isascii() or _utf8(value))) \
                 or (cls is datetime and kind == "datetime" and value.tzinfo is None) \
-                or (cls is Decimal and kind == "decimal" and value.is_finite()):
+                or (cls is Decimal and kind == "decimal" and value.is_finite()
+                    and value.adjusted() <= MAX_ADJUSTED_EXPONENT):
             out[name] = value
             continue
         try:

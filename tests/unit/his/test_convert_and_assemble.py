@@ -48,6 +48,20 @@ def test_decimals_never_go_through_binary_float() -> None:
             convert.to_decimal(bad)
 
 
+def test_absurd_magnitudes_are_refused_at_the_boundary() -> None:
+    assert convert.to_decimal("99999999999999.99") == Decimal("99999999999999.99")
+    for bad in ("1e30", 1e30, Decimal("1E+15"), 10**20, "-1e15"):
+        with pytest.raises(BadValue) as info:
+            convert.to_decimal(bad)
+        assert info.value.rule == convert.RULE_NUMBER
+    problems = convert.Problems(ma_lk="LK")
+    row = {"so_luong": Decimal("1E+30"), "don_gia": Decimal("0E+30")}
+    spec = {"so_luong": "decimal", "don_gia": "decimal"}
+    out = convert.convert_fields(row, spec, "his_drug_line[1]", problems, 100)
+    assert out == {"don_gia": Decimal(0)}
+    assert [e.field for e in problems.errors] == ["his_drug_line[1].so_luong"]
+
+
 def test_codes_stay_text_with_their_shape() -> None:
     assert convert.to_text(1) == "1"
     assert convert.to_text(3.0) == "3"
