@@ -75,6 +75,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     parser.add_argument("--smoke", action="store_true", help="tiny sizes: checks the plumbing only")
     parser.add_argument("--only", default=",".join(QUICK), help="comma-separated subset (default: all)")
     parser.add_argument("--json", action="store_true", help="print every benchmark's figures as JSON")
+    parser.add_argument("--save", type=Path, help="also write the summary and every figure to this JSON file")
     args = parser.parse_args(argv)
     plan = FULL if args.full else SMOKE if args.smoke else QUICK
     results: dict[str, Any] = {}
@@ -90,6 +91,8 @@ def main(argv: Sequence[str] | None = None) -> int:
         print(f"  bench_{name} took {seconds:.0f} s", file=sys.stderr, flush=True)
         rows.extend(ROWS[name](results[name]))
     _print(rows, results, args.json)
+    if args.save is not None:
+        args.save.write_text(json.dumps({"summary": rows, "results": results}, indent=2), encoding="utf-8")
     return 1 if failed else 0
 
 
