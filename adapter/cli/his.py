@@ -93,9 +93,10 @@ def _check(args: argparse.Namespace) -> int:
         report = check_source(engine, profile, ma_cskcb=ma_cskcb, sample=args.sample)
     finally:
         engine.dispose()
+    code = 0 if report.ok and not report.problems else 1     # 1: problems found (main.py convention)
     if args.json:
         print_json(report.as_dict())
-        return 0 if report.ok else 1
+        return code
     state = "connected" if report.connected else "NOT connected"
     print(f"profile {report.profile} on {report.dialect}, facility {report.ma_cskcb}: {state}")
     if report.error:
@@ -105,7 +106,7 @@ def _check(args: argparse.Namespace) -> int:
     print(f"sample: {report.encounters_read} encounter(s) read, {len(report.problems)} problem(s)")
     if report.problems:
         print_table(list(report.problems), columns=("ma_lk", "field", "rule"))
-    return 0 if report.ok else 1
+    return code
 
 
 def _extract(args: argparse.Namespace) -> int:

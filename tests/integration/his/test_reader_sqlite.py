@@ -160,3 +160,19 @@ def test_sqlite_paths_with_spaces_and_hashes_open_read_only(tmp_path: Path) -> N
         assert len(_source(eng).encounters(["79001_2025_03_BN00000001_000001"])) == 1
     finally:
         eng.dispose()
+
+
+def test_check_reports_unreachable_databases_and_sample_problems(
+        tmp_path: Path, damaged: tuple[Engine, dict[str, str]]) -> None:
+    from adapter.his.check import check_source
+
+    missing = readonly_engine(tmp_path / "nowhere.db")
+    down = check_source(missing, SourceProfile.load("demo"), ma_cskcb="79001")
+    missing.dispose()
+    assert not down.connected and not down.ok and "unavailable" in down.error
+    engine, ids = damaged
+    report = check_source(engine, SourceProfile.load("demo"), ma_cskcb="79001", sample=50)
+    assert report.connected and report.ok                 # every query runs ...
+    assert {p["ma_lk"] for p in report.problems} == set(ids.values())    # ... and the bad rows are named
+    assert {p["rule"] for p in report.problems} >= {"HIS_REQUIRED", "HIS_BAD_DATE", "HIS_BAD_UTF8"}
+    assert report.as_dict()["queries"][0]["query"] == "encounters_changed"
