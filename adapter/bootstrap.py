@@ -299,23 +299,25 @@ class App:
         return total
 
     def worker(self, *, worker_id: str | None = None, rng: random.Random | None = None) -> Any:
-        from adapter.outbox.retry import RetryPolicy
+        from adapter.outbox.retry import policy_from_settings
         from adapter.outbox.worker import Worker
 
         o = self.settings.outbox
-        policy = RetryPolicy(max_attempts=o.max_attempts, base_delay=timedelta(seconds=o.base_delay_s),
-                             max_delay=timedelta(seconds=o.max_delay_s))
-        signer = self._signers(self.settings.facilities[0].ma_cskcb) if self.settings.facilities else None
-        return Worker(self.outbox, self.gateway, policy, clock=self.clock,
+        return Worker(self.outbox, self.gateway, policy_from_settings(o), clock=self.clock,
                       worker_id=worker_id or f"{socket.gethostname()}:{id(self):x}",
-                      rng=rng or random.Random(), signer=signer, dry_run=self.settings.dry_run,
-                      lease_s=o.lease_s)
+                      rng=rng or random.Random(), signer_for=self._signers, dry_run=self.settings.dry_run,
+                      lease_s=o.lease_s, batch_size=o.batch_size)
 
     def drain(self, concurrency: int | None = None, limit: int | None = None) -> Any:
         """Send every due item of the facilities whose sending is enabled."""
         from adapter.outbox.open import sending_facilities
 
         enabled = sending_facilities(self.settings)
+        if not enabled and not self.settings.dry_run:
+            from adapter.outbox.worker import DrainReport
+
+            log.info("drain: sending is not enabled for any facility; items wait in ready")
+            return DrainReport()
         return self.worker().drain(facilities=enabled, limit=limit,
                                    concurrency=concurrency or self.settings.gateway.max_concurrency)
 
