@@ -72,7 +72,8 @@ def render() -> str:
     ]
     for table, (cls, doc) in CLASSES.items():
         fields = [f for f in data["fields"] if f["table"] == table and f["name"] not in SKIP]
-        lines += ["", "@dataclass(frozen=True, kw_only=True, slots=True)", f"class {cls}:", f'    """{doc}"""', ""]
+        lines += ["", "@dataclass(frozen=True, kw_only=True, slots=True)", f"class {cls}:",
+                  f'    """{doc}"""', ""]
         for f in fields:
             gloss = str(f["gloss_en"]).replace("\n", " ")
             gloss = gloss if len(gloss) <= 90 else gloss[:87] + "..."

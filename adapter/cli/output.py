@@ -7,7 +7,6 @@ import sys
 from collections.abc import Mapping, Sequence
 from typing import Any, TextIO
 
-
 WIDE = frozenset({"message", "message_vi", "message_en", "detail", "reason", "value"})
 
 
