@@ -100,12 +100,14 @@ def contract_rows(generated: Iterable[GeneratedEncounter]) -> Iterator[tuple[str
 
 
 class ChunkedWriter:
-    """Buffers rows per table and inserts them in bulk (executemany) chunks."""
+    """Buffers rows per table and inserts them in bulk chunks (executemany; COPY on psycopg)."""
 
     def __init__(self, conn: Connection, metadata: MetaData, chunk: int = CHUNK) -> None:
         self._conn, self._md, self._chunk = conn, metadata, chunk
         self._buffers: dict[str, list[dict[str, Any]]] = {}
         self.counts: dict[str, int] = {}
+        # PostgreSQL COPY is several times faster than executemany for demo volumes.
+        self._copy = conn.dialect.name == "postgresql" and conn.dialect.driver == "psycopg"
 
     def add(self, table: str, row: dict[str, Any]) -> None:
         buf = self._buffers.setdefault(table, [])
@@ -120,10 +122,22 @@ class ChunkedWriter:
 
     def _flush(self, table: str) -> None:
         rows = self._buffers.pop(table, [])
-        if rows:
-            target: Table = self._md.tables[table]
+        if not rows:
+            return
+        target: Table = self._md.tables[table]
+        if self._copy:
+            self._copy_rows(target, rows)
+        else:
             self._conn.execute(target.insert(), rows)
-            self.counts[table] = self.counts.get(table, 0) + len(rows)
+        self.counts[table] = self.counts.get(table, 0) + len(rows)
+
+    def _copy_rows(self, target: Table, rows: list[dict[str, Any]]) -> None:
+        names = list(rows[0])
+        columns = ", ".join(target.c[n].name for n in names)      # names of our own metadata only
+        raw: Any = self._conn.connection.driver_connection
+        with raw.cursor() as cur, cur.copy(f"COPY {target.name} ({columns}) FROM STDIN") as copy:
+            for row in rows:
+                copy.write_row([row[n] for n in names])
 
 
 def generate_demo_his(url: str | Path, *, encounters: int, seed: int, ma_cskcb: str = "79001",
