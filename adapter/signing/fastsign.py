@@ -143,7 +143,7 @@ def canonical_document(root: etree._Element, body: bytes | None = None) -> bytes
         derived = _derived_canonical(root, body)
         if derived is not None:
             return derived
-    canonical: bytes = etree.tostring(root, method="c14n")
+    canonical: bytes = etree.tostring(root, method="c14n", with_comments=False)
     return canonical
 
 
@@ -162,7 +162,7 @@ def _derived_canonical(root: etree._Element, body: bytes) -> bytes | None:
     empty = _empty_elements(root, rest)
     if empty is None:
         return None
-    canonical_shell: bytes = etree.tostring(shell, method="c14n")
+    canonical_shell: bytes = etree.tostring(shell, method="c14n", with_comments=False)
     canonical_start = canonical_shell[: -len(f"</{root.tag}>")]
     return canonical_start + (_expand_last(rest, root) if empty == 1 else _expand_empty(rest))
 
@@ -211,7 +211,8 @@ def verify_own(signed: bytes, certificate: x509.Certificate) -> None:
     signature = _own_signature(root)
     signed_info, digest_value, signature_value = _profile_parts(signature)
     _check_certificate(signature, certificate)
-    canonical_info = etree.tostring(signed_info, method="c14n").replace(b' xmlns=""', b"")
+    canonical_info = etree.tostring(signed_info, method="c14n", with_comments=False).replace(b' xmlns=""',
+                                                                                             b"")
     public = certificate.public_key()
     if not isinstance(public, rsa.RSAPublicKey):
         raise SignatureInvalid("the certificate does not hold an RSA key")
@@ -220,7 +221,8 @@ def verify_own(signed: bytes, certificate: x509.Certificate) -> None:
     except InvalidSignature as exc:
         raise SignatureInvalid("SignatureValue does not match SignedInfo") from exc
     _remove_enveloped(signature)
-    if not hmac.compare_digest(hashlib.sha256(etree.tostring(root, method="c14n")).digest(), digest_value):
+    document = etree.tostring(root, method="c14n", with_comments=False)
+    if not hmac.compare_digest(hashlib.sha256(document).digest(), digest_value):
         raise SignatureInvalid("the document digest does not match DigestValue")
 
 

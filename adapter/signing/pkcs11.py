@@ -6,7 +6,9 @@ token. The output is byte-identical to software signing (PKCS#1 v1.5 is determin
 
 A PKCS#11 session must not be used by two threads at once: every token call holds the
 connection's lock (see ``TokenConnection`` for why there is one session per token).
-python-pkcs11 errors are translated here, once.
+python-pkcs11 errors are translated here, once (``token_error``): a token that is absent,
+unplugged, locked or failing right now is ``SignerUnavailable`` (retryable: the outbox tries
+again later instead of parking the item); anything else, a wrong PIN included, is permanent.
 """
 
 from __future__ import annotations
@@ -26,16 +28,23 @@ from cryptography.hazmat.primitives.asymmetric import rsa
 from cryptography.hazmat.primitives.asymmetric.padding import PKCS1v15
 from pkcs11 import Attribute, KeyType, Mechanism, ObjectClass
 from pkcs11.exceptions import (
+    DeviceError,
+    DeviceMemory,
     DeviceRemoved,
     MechanismInvalid,
+    NoSuchToken,
+    PinLocked,
     PKCS11Error,
     SessionClosed,
+    SessionCount,
     SessionHandleInvalid,
+    SlotIDInvalid,
     TokenNotPresent,
+    TokenNotRecognised,
     UserNotLoggedIn,
 )
 
-from adapter.errors import CertificateError, ConfigError, SigningError
+from adapter.errors import CertificateError, ConfigError, SignerUnavailable, SigningError
 from adapter.signing.keys import KeyMaterial
 
 log = logging.getLogger(__name__)
@@ -44,7 +53,18 @@ log = logging.getLogger(__name__)
 SHA256_DIGEST_INFO = bytes.fromhex("3031300d060960864801650304020105000420")
 
 _SESSION_LOST = (SessionHandleInvalid, SessionClosed, UserNotLoggedIn, DeviceRemoved, TokenNotPresent)
+# The token is not there or not usable right now; an operator re-plugging or unlocking it fixes it.
+_UNAVAILABLE = (*_SESSION_LOST, NoSuchToken, SlotIDInvalid, TokenNotRecognised, PinLocked, DeviceError,
+                DeviceMemory, SessionCount)
 T = TypeVar("T")
+
+
+def token_error(exc: PKCS11Error, doing: str) -> SigningError | SignerUnavailable:
+    """The adapter error for a python-pkcs11 error (its name only: messages may echo inputs)."""
+    message = f"{doing}: {type(exc).__name__}"
+    if isinstance(exc, _UNAVAILABLE):
+        return SignerUnavailable(message)
+    return SigningError(message)
 
 
 class TokenConnection:
@@ -140,7 +160,7 @@ class TokenRSAPrivateKey(rsa.RSAPrivateKey):
         try:
             return self._connection.run(lambda session: self._sign_on(session, data))
         except PKCS11Error as exc:
-            raise SigningError(f"token refused to sign: {type(exc).__name__}") from exc
+            raise token_error(exc, "token did not sign") from exc
 
     def _sign_on(self, session: pkcs11.Session, data: bytes) -> bytes:
         key = self._key_on(session)
@@ -194,7 +214,7 @@ def open_pkcs11(module: Path, token_label: str, *, key_label: str | None = None,
     try:
         cert = connection.run(lambda session: _certificate_of_key(session, key_label, id_bytes))
     except PKCS11Error as exc:
-        raise SigningError(f"cannot use token {token_label!r}: {type(exc).__name__}") from exc
+        raise token_error(exc, f"cannot use token {token_label!r}") from exc
     public = cert.public_key()
     assert isinstance(public, rsa.RSAPublicKey)  # _certificate_of_key ensured an RSA certificate
     key = TokenRSAPrivateKey(connection=connection, key_label=key_label, key_id=id_bytes,
@@ -203,11 +223,20 @@ def open_pkcs11(module: Path, token_label: str, *, key_label: str | None = None,
 
 
 def _token(module: Path, token_label: str) -> pkcs11.Token:
+    # A module that cannot be loaded is usually the vendor driver of a token that is not
+    # plugged in (or is being reinstalled), a missing label a token that is not plugged in:
+    # both may come back, so both are retryable; the message names them for the operator.
     try:
-        return pkcs11.lib(str(module)).get_token(token_label=token_label)
-    except (PKCS11Error, RuntimeError, OSError) as exc:
-        raise ConfigError(f"PKCS#11 token {token_label!r} not found via {module}: {type(exc).__name__}") \
+        library = pkcs11.lib(str(module))
+    except (RuntimeError, OSError) as exc:  # python-pkcs11 raises a RuntimeError subclass here
+        raise SignerUnavailable(f"PKCS#11 module {module} cannot be loaded: {type(exc).__name__}") from exc
+    try:
+        return library.get_token(token_label=token_label)
+    except NoSuchToken as exc:
+        raise SignerUnavailable(f"PKCS#11 token {token_label!r} not found via {module} (not plugged in?)") \
             from exc
+    except PKCS11Error as exc:
+        raise token_error(exc, f"PKCS#11 token {token_label!r} via {module}") from exc
 
 
 def _certificate_of_key(session: pkcs11.Session, label: str | None, key_id: bytes | None) -> x509.Certificate:
