@@ -13,6 +13,7 @@ if TYPE_CHECKING:
     from sqlalchemy import Engine
 
     from adapter.his.profile import SourceProfile
+    from adapter.ports import Extracted
     from adapter.settings import Settings
 
 
@@ -38,6 +39,8 @@ def register(sub: argparse._SubParsersAction[Any]) -> None:
     extract = hsub.add_parser("extract", help="read finished encounters (dry run: nothing is recorded)")
     _source_args(extract)
     extract.add_argument("--limit", type=int, default=20)
+    extract.add_argument("--ma-lk", action="append", default=[], dest="ma_lks", metavar="MA_LK",
+                         help="read these visits (finished or not) instead of the changed ones; repeatable")
     extract.set_defaults(func=_extract)
 
 
@@ -117,16 +120,21 @@ def _extract(args: argparse.Namespace) -> int:
     engine, profile, ma_cskcb, settings = _source(args)
     source = SqlHisSource(engine, profile, ma_cskcb=ma_cskcb, batch_size=settings.his.batch_size,
                           max_text=settings.his.max_text_chars)
-    rows = []
     try:
-        for extracted, mark in source.finished_since(Watermark(), limit=args.limit):
-            enc = extracted.encounter
-            rows.append({"ma_lk": extracted.ma_lk, "ok": enc is not None,
-                         "ma_loai_kcb": enc.ma_loai_kcb if enc else "",
-                         "drugs": len(enc.drugs) if enc else 0, "services": len(enc.services) if enc else 0,
-                         "changed_at": mark.changed_at.isoformat() if mark.changed_at else "",
-                         "errors": ";".join(f"{e.field}:{e.rule}" for e in extracted.errors)})
+        if args.ma_lks:
+            rows = [_row(e, None) for e in source.encounters(args.ma_lks)]
+        else:
+            rows = [_row(e, m.changed_at) for e, m in source.finished_since(Watermark(), limit=args.limit)]
     finally:
         engine.dispose()
     (print_json if args.json else print_table)(rows)
     return 1 if any(not r["ok"] for r in rows) else 0
+
+
+def _row(extracted: Extracted, changed_at: datetime | None) -> dict[str, Any]:
+    """Ids, counts and located errors only: never patient data."""
+    enc = extracted.encounter
+    return {"ma_lk": extracted.ma_lk, "ok": enc is not None, "ma_loai_kcb": enc.ma_loai_kcb if enc else "",
+            "drugs": len(enc.drugs) if enc else 0, "services": len(enc.services) if enc else 0,
+            "changed_at": changed_at.isoformat() if changed_at else extracted.source_version or "",
+            "errors": ";".join(f"{e.field}:{e.rule}" for e in extracted.errors)}

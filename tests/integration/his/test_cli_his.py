@@ -44,6 +44,10 @@ def test_check_reports_a_broken_profile_and_extract_lists_ids(tmp_path: Path) ->
                   "--limit", "5", "--json")
     assert listed.returncode == 0, listed.stderr
     assert [r["ok"] for r in json.loads(listed.stdout)] == [True] * 5
+    first = json.loads(listed.stdout)[0]["ma_lk"]
+    named = _cli("his", "extract", "--url", str(db), "--profile", "vendor_xml130", "--ma-cskcb", "79001",
+                 "--ma-lk", first, "--ma-lk", "NO_SUCH_MA_LK", "--json")
+    assert [r["ma_lk"] for r in json.loads(named.stdout)] == [first] and named.returncode == 0
 
 
 def test_missing_his_url_is_a_configuration_error(tmp_path: Path) -> None:
