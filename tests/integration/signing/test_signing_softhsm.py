@@ -9,7 +9,7 @@ from pathlib import Path
 import pytest
 from signing_helpers import SoftToken, Xmlsec1
 
-from adapter.errors import ConfigError, SigningError
+from adapter.errors import ConfigError, SignerUnavailable, SigningError
 from adapter.ports import SystemClock
 from adapter.signing.config import SigningSettings
 from adapter.signing.factory import build_signer
@@ -87,8 +87,9 @@ def test_wrong_pin_is_a_signing_error_without_the_pin(softhsm_token: SoftToken) 
     assert "999999" not in str(info.value)
 
 
-def test_unknown_token_is_a_config_error(softhsm_token: SoftToken) -> None:
-    with pytest.raises(ConfigError, match="not found"):
+def test_unknown_token_is_retryable_signer_unavailable(softhsm_token: SoftToken) -> None:
+    # A label the library does not list is a token not plugged in (or a typo): the outbox retries.
+    with pytest.raises(SignerUnavailable, match="not found"):
         open_pkcs11(softhsm_token.module, "no-such-token", key_label="x", pin="1")
 
 
