@@ -62,6 +62,7 @@ def assemble(header: Row, details: Details, staff: Mapping[str, Practitioner], *
     problems = Problems(ma_lk=ma_lk)
     changed_at = _changed_at(header, problems)
     head = convert_fields(header, HEADER_SPEC, "his_encounter", problems, max_text)
+    _stand_in_end(header, head)
     _require(head, header, HEADER_REQUIRED, "his_encounter", problems)
     cards = _cards(details.get("cards", {}).get(ma_lk, ()), problems, max_text)
     parts = {k.attr: _kind(k, details.get(k.name, {}).get(ma_lk, ()), problems, max_text)
@@ -78,6 +79,19 @@ def assemble(header: Row, details: Details, staff: Mapping[str, Practitioner], *
     extracted = Extracted(ma_lk=ma_lk, ma_cskcb=encounter.ma_cskcb, encounter=encounter,
                           source_version=version)
     return Assembled(extracted=extracted, changed_at=changed_at)
+
+
+def _stand_in_end(header: Row, head: dict[str, Any]) -> None:
+    # A visit still in care has no end time. The check-in (XML0), the only document built
+    # from an open visit, carries no NGAY_RA; NGAY_VAO stands in so the model can exist.
+    if is_open(header) and header.get("ngay_ra") in (None, "") and "ngay_vao" in head:
+        head["ngay_ra"] = head["ngay_vao"]
+
+
+def is_open(header: Row) -> bool:
+    """The row says the HIS has not closed the visit (``finished`` = 0); unknown counts as closed."""
+    value = header.get("finished")
+    return value is not None and str(value).strip().lower() in ("0", "false", "f", "n")
 
 
 def _changed_at(header: Row, problems: Problems) -> datetime | None:

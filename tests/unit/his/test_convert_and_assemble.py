@@ -107,6 +107,14 @@ def test_every_bad_cell_is_located_and_no_model_is_built() -> None:
     assert all("Nguyễn" not in str(e) for e in done.extracted.errors)
 
 
+def test_an_open_visit_without_end_time_is_readable_a_closed_one_is_not() -> None:
+    open_visit = _assemble({**HEADER, "ngay_ra": None, "finished": 0}).extracted
+    closed = _assemble({**HEADER, "ngay_ra": None, "finished": 1}).extracted
+    assert open_visit.encounter is not None and open_visit.encounter.ngay_ra == datetime(2025, 3, 1, 8, 0)
+    assert closed.encounter is None
+    assert [(e.field, e.rule) for e in closed.errors] == [("his_encounter.ngay_ra", "HIS_REQUIRED")]
+
+
 def test_card_lists_are_split_per_card_and_empty_cards_skipped() -> None:
     cards = {"LK1": [{"ma_lk": "LK1", "ma_the_bhyt": "DN4790000000001;DN4790000000002",
                       "ma_dkbd": "79001;79024", "gt_the_tu": "20250101;20250301", "gt_the_den": "20250228;"}]}

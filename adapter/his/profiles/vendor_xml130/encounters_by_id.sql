@@ -16,7 +16,7 @@ SELECT MA_LK AS ma_lk, MA_CSKCB AS ma_cskcb, MA_BN AS ma_bn, HO_TEN AS ho_ten, N
        MA_LOAI_RV AS ma_loai_rv, GHI_CHU AS ghi_chu, NAM_QT AS nam_qt, THANG_QT AS thang_qt,
        MA_KHOA AS ma_khoa, CAN_NANG AS can_nang, CAN_NANG_CON AS can_nang_con,
        NGAY_TAI_KHAM AS ngay_tai_kham, MA_HSBA AS ma_hsba, MA_TTDV AS ma_ttdv,
-       DU_PHONG AS chieu_cao_cm, NGAY_CAP_NHAT AS updated_at
+       DU_PHONG AS chieu_cao_cm, NGAY_CAP_NHAT AS updated_at, TRANG_THAI AS finished
 FROM xml130_bang1
 WHERE MA_CSKCB = :ma_cskcb
   AND MA_LK IN :ma_lks
