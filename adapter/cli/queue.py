@@ -29,6 +29,7 @@ def register(sub: argparse._SubParsersAction[Any]) -> None:
     _add_show(qsub)
     _add_actions(qsub)
     _add_export(qsub)
+    _add_keys(qsub)
     stats = sub.add_parser("stats", help="counts by status and facility, acceptance rate, oldest pending")
     stats.add_argument("--json", action="store_true")
     stats.set_defaults(func=_stats)
@@ -101,6 +102,19 @@ def _add_export(qsub: argparse._SubParsersAction[Any]) -> None:
     p.add_argument("--csv", action="store_true", required=True)
     p.add_argument("-o", "--output", type=Path)
     p.set_defaults(func=_export)
+
+
+def _add_keys(qsub: argparse._SubParsersAction[Any]) -> None:
+    rekey = qsub.add_parser("rekey", help="re-encrypt stored payloads with the first (newest) key file")
+    rekey.add_argument("--reason", default="key rotation")
+    rekey.add_argument("--batch-size", type=int, default=200)
+    rekey.add_argument("--json", action="store_true")
+    rekey.set_defaults(func=_rekey)
+    _operator(rekey)
+    keygen = qsub.add_parser("keygen", help="write a new payload encryption key file (0600)")
+    keygen.add_argument("output", type=Path)
+    keygen.add_argument("--force", action="store_true", help="overwrite an existing file")
+    keygen.set_defaults(func=_keygen)
 
 
 # ---- plumbing ---------------------------------------------------------------------------------
@@ -208,7 +222,9 @@ def _write_payload(store: OutboxStore, args: argparse.Namespace) -> int:
         print(f"no signed payload stored for item {args.id} (unsigned, or pruned)", file=sys.stderr)
         return 1
     if args.output:
-        args.output.write_bytes(data)
+        from adapter.crypto import write_private
+
+        write_private(args.output, data)       # a claim file is patient data: owner-only
     else:
         sys.stdout.buffer.write(data)
         sys.stdout.flush()
@@ -297,4 +313,28 @@ def _report_daily(args: argparse.Namespace) -> int:
     print_table(report["rejection_reasons"])
     print(f"\nNOT SENT IN TIME (older than {days} working days)")
     print_table(report["not_sent_in_time"])
+    return 0
+
+
+def _rekey(args: argparse.Namespace) -> int:
+    from adapter.cli.output import print_json
+
+    _, store = _open(args)
+    report = store.rekey(actor=_actor(args), reason=args.reason, now=_now(), batch_size=args.batch_size)
+    if args.json:
+        print_json(report.as_dict())
+    else:
+        print(f"key {report.key_id}: {report.rewritten} payload(s) re-encrypted in {report.batches} "
+              f"batch(es), {report.scanned} version(s) scanned")
+    return 0
+
+
+def _keygen(args: argparse.Namespace) -> int:
+    from adapter.crypto import key_id, load_key, new_key_text, write_private
+
+    if args.output.exists() and not args.force:
+        print(f"{args.output} exists; refusing to overwrite a key (use --force)", file=sys.stderr)
+        return 1
+    write_private(args.output, new_key_text().encode("ascii"))
+    print(f"key {key_id(load_key(args.output))} written to {args.output}")
     return 0

@@ -33,4 +33,7 @@ class OutboxSettings(BaseModel):
     replacement_policy: Literal["hold", "send"] = "hold"   # edited after acceptance: wait for an operator
     retention_days: int = 90
     deadline_working_days: int = 7             # TT 48/2017: correct and send within 7 working days
+    # Encryption at rest of stored payloads (AES-256-GCM). Empty: off. One key per file (base64 of
+    # 32 random bytes, `bhyt-adapter queue keygen`); the FIRST file encrypts, all decrypt (rotation).
+    encryption_key_files: list[Path] = Field(default_factory=list)
     schedule: ScheduleSettings = Field(default_factory=ScheduleSettings)

@@ -73,8 +73,11 @@ def get(c: Connection, item_id: int) -> ItemDetail | None:
                       audit=tuple(dict(a._mapping) for a in audit))
 
 
-def signed_payload(c: Connection, item_id: int, version: int | None) -> bytes | None:
-    """The exact signed bytes: the named version, else the last one attempted, else the current one."""
+def signed_payload(c: Connection, item_id: int, version: int | None) -> tuple[int, bytes] | None:
+    """(version, stored signed bytes): the named version, else the last one attempted, else the current.
+
+    The bytes are as stored (possibly an encrypted envelope); the store opens them.
+    """
     if version is None:
         version = c.execute(select(func.max(outbox_attempt.c.version)).where(
             outbox_attempt.c.item_id == item_id, outbox_attempt.c.dry_run.is_(False))).scalar()
@@ -82,7 +85,7 @@ def signed_payload(c: Connection, item_id: int, version: int | None) -> bytes | 
         version = c.execute(select(outbox_item.c.current_version).where(outbox_item.c.id == item_id)).scalar()
     data = c.execute(select(outbox_version.c.signed_payload).where(
         outbox_version.c.item_id == item_id, outbox_version.c.version == version)).scalar()
-    return bytes(data) if data is not None else None
+    return (version, bytes(data)) if data is not None and version is not None else None
 
 
 def stats(c: Connection, now: datetime) -> Stats:

@@ -22,8 +22,9 @@ from typing import Any, Literal
 
 from sqlalchemy import Connection, Engine, and_, exists, insert, or_, select, update
 
-from adapter.errors import InvalidTransition
-from adapter.outbox import actions, queries
+from adapter.crypto import Cipher, NullCipher, associated_data
+from adapter.errors import InvalidTransition, PermanentError
+from adapter.outbox import actions, queries, rekey
 from adapter.outbox.retry import Action, Decision
 from adapter.outbox.states import Status, check, route_new_version
 from adapter.outbox.tables import audit_log, facility_switch, outbox_attempt, outbox_item, outbox_version
@@ -54,9 +55,23 @@ _SKIP_LOCKED_DIALECTS = {"postgresql", "mysql", "mariadb"}
 class OutboxStore:
     """The outbox on one engine. Thread-safe: every call takes its own pooled connection."""
 
-    def __init__(self, engine: Engine, *, replacement_policy: Literal["hold", "send"] = "hold") -> None:
+    def __init__(self, engine: Engine, *, replacement_policy: Literal["hold", "send"] = "hold",
+                 cipher: Cipher | None = None) -> None:
         self.engine = engine
         self.replacement_policy = replacement_policy
+        self.cipher: Cipher = cipher if cipher is not None else NullCipher()
+
+    # Payload columns are sealed on write and opened on read; hashes are always of the plaintext.
+    def _seal(self, data: bytes | None, item_id: int, version: int, column: str) -> bytes | None:
+        if data is None:
+            return None
+        return self.cipher.encrypt(data, aad=associated_data(item_id, version, column))
+
+    def _open(self, stored: Any, item_id: int, version: int, column: str) -> bytes | None:
+        if stored is None:
+            return None
+        return self.cipher.decrypt(bytes(stored), aad=associated_data(item_id, version, column),
+                                   what=f"outbox item {item_id} version {version} ({column} payload)")
 
     @contextmanager
     def transaction(self) -> Iterator[Connection]:
@@ -96,11 +111,12 @@ class OutboxStore:
         log.info("outbox enqueue item=%s ma_lk=%s kind=%s status=%s", item_id, new.ma_lk, new.kind, status)
         return EnqueueResult(item_id=item_id, version=1, created=True, status=status)
 
-    @staticmethod
-    def _insert_version(c: Connection, item_id: int, version: int, new: NewVersion, now: datetime) -> None:
+    def _insert_version(self, c: Connection, item_id: int, version: int, new: NewVersion,
+                        now: datetime) -> None:
         c.execute(insert(outbox_version).values(
             item_id=item_id, version=version, content_hash=new.content_hash, profile=new.profile,
-            unsigned_payload=new.unsigned, signed_payload=new.signed,
+            unsigned_payload=self._seal(new.unsigned, item_id, version, "unsigned"),
+            signed_payload=self._seal(new.signed, item_id, version, "signed"),
             signed_hash=sha256_hex(new.signed) if new.signed is not None else None,
             cert_fingerprint=new.cert_fingerprint, issues=json.dumps(list(new.issues), ensure_ascii=False),
             blocking=new.blocking, superseded=False, created_at=now))
@@ -165,7 +181,8 @@ class OutboxStore:
                                         outbox_version.c.version == outbox_item.c.current_version))
              .where(outbox_item.c.status == Status.EXTRACTED.value).order_by(outbox_item.c.id).limit(limit))
         with self.engine.connect() as c:
-            return [PendingSignature(item_id=r[0], version=r[1], ma_cskcb=r[2], ma_lk=r[3], unsigned=r[4])
+            return [PendingSignature(item_id=r[0], version=r[1], ma_cskcb=r[2], ma_lk=r[3],
+                                     unsigned=self._open(r[4], r[0], r[1], "unsigned") or b"")
                     for r in c.execute(q)]
 
     def attach_signature(self, item_id: int, version: int, signed: bytes, *, fingerprint: str,
@@ -180,7 +197,8 @@ class OutboxStore:
             if done == 1:
                 c.execute(update(outbox_version).where(
                     outbox_version.c.item_id == item_id, outbox_version.c.version == version,
-                ).values(signed_payload=signed, signed_hash=sha256_hex(signed), cert_fingerprint=fingerprint))
+                ).values(signed_payload=self._seal(signed, item_id, version, "signed"),
+                         signed_hash=sha256_hex(signed), cert_fingerprint=fingerprint))
             return done == 1
 
     def mark_needs_fix(self, item_id: int, *, expected: Status, reason: str, now: datetime) -> None:
@@ -208,7 +226,14 @@ class OutboxStore:
         with self.engine.connect() as c:
             rows = c.execute(select(outbox_item).where(self._due(now, facilities))
                              .order_by(outbox_item.c.next_attempt_at, outbox_item.c.id).limit(limit)).all()
-            return [self._claimed(c, r, r.current_version, r.attempts + 1, now) for r in rows]
+            return [item for r in rows if (item := self._preview(c, r, now)) is not None]
+
+    def _preview(self, c: Connection, r: Any, now: datetime) -> ClaimedItem | None:
+        try:
+            return self._claimed(c, r, r.current_version, r.attempts + 1, now)
+        except PermanentError as exc:    # a real claim would set it dead; a preview just skips it
+            log.warning("outbox dry run skips item=%s ma_lk=%s: %s", r.id, r.ma_lk, exc)
+            return None
 
     def claim(self, worker_id: str, *, limit: int, now: datetime, lease_s: float,
               facilities: set[str] | None = None) -> list[ClaimedItem]:
@@ -249,7 +274,22 @@ class OutboxStore:
             return None
         if frm is Status.SENDING:
             self._record_lost_attempt(c, r, now)
-        return self._claimed(c, r, r.current_version, r.attempts + 1, until, previous=frm)
+        try:
+            return self._claimed(c, r, r.current_version, r.attempts + 1, until, previous=frm)
+        except PermanentError as exc:
+            self._unreadable(c, r, worker_id, now, exc)
+            return None
+
+    def _unreadable(self, c: Connection, r: Any, worker_id: str, now: datetime, exc: PermanentError) -> None:
+        """A payload that cannot be decrypted (key removed, tampered) goes dead; the queue moves on."""
+        log.error("outbox payload unreadable item=%s ma_lk=%s: %s", r.id, r.ma_lk, exc)
+        c.execute(insert(outbox_attempt).values(
+            item_id=r.id, version=r.current_version, attempt_no=r.attempts + 1, worker_id=worker_id,
+            started_at=now, finished_at=now, outcome="dead", error_class=type(exc).__name__,
+            error=str(exc)[:500], dry_run=False))
+        c.execute(update(outbox_item).where(outbox_item.c.id == r.id).values(
+            status=check(Status.SENDING, Status.DEAD).value, lease_owner=None, lease_until=None,
+            sending_version=None, last_error=str(exc)[:500], updated_at=now))
 
     @staticmethod
     def _record_lost_attempt(c: Connection, r: Any, now: datetime) -> None:
@@ -262,14 +302,13 @@ class OutboxStore:
             error_class="LeaseExpired", error="worker lease expired before an outcome was recorded",
             dry_run=False))
 
-    @staticmethod
-    def _claimed(c: Connection, r: Any, version: int, attempts: int, until: datetime,
+    def _claimed(self, c: Connection, r: Any, version: int, attempts: int, until: datetime,
                  previous: Status | None = None) -> ClaimedItem:
         v = c.execute(select(outbox_version.c.profile, outbox_version.c.signed_payload).where(
             outbox_version.c.item_id == r.id, outbox_version.c.version == version)).one()
         return ClaimedItem(item_id=r.id, ma_cskcb=r.ma_cskcb, ma_lk=r.ma_lk, kind=DocumentKind(r.kind),
                            profile=v.profile, version=version, attempts=attempts,
-                           payload=bytes(v.signed_payload) if v.signed_payload is not None else b"",
+                           payload=self._open(v.signed_payload, r.id, version, "signed") or b"",
                            lease_until=until, previous_status=previous or Status(r.status))
 
     def heartbeat(self, worker_id: str, item_ids: list[int], *, now: datetime, lease_s: float) -> int:
@@ -349,7 +388,8 @@ class OutboxStore:
     def payload(self, item_id: int, version: int | None = None) -> bytes | None:
         """The exact signed bytes of a version (default: the last one sent, else the current one)."""
         with self.engine.connect() as c:
-            return queries.signed_payload(c, item_id, version)
+            found = queries.signed_payload(c, item_id, version)
+        return self._open(found[1], item_id, found[0], "signed") if found is not None else None
 
     def stats(self, now: datetime) -> Stats:
         with self.engine.connect() as c:
@@ -379,3 +419,8 @@ class OutboxStore:
         """Drop stored payloads older than ``days`` of accepted items; hashes and replies stay."""
         with self.engine.begin() as c:
             return actions.prune(c, now=now, days=days, actor=actor)
+
+    def rekey(self, *, actor: str, reason: str, now: datetime, batch_size: int = 200) -> rekey.RekeyReport:
+        """Re-encrypt every stored payload not sealed with the current key (audited per batch)."""
+        return rekey.rekey(self.engine, self.cipher, actor=actor, reason=reason, now=now,
+                           batch_size=batch_size)
