@@ -43,10 +43,11 @@ class HisCase:
     where: str = ""  # "HIS.his_encounter.ngay_vao", "XML1.NGAY_RA", ...
     eligible: Eligible = field(default=lambda g: True)
     bug: str = ""  # a known defect: the case is expected to fail (strict xfail)
+    warn: bool = False  # ``rule`` is a warning: the record is sent, the issue recorded where it belongs
 
     @property
     def held(self) -> bool:
-        return self.rule is not None
+        return self.rule is not None and not self.warn
 
 
 # -- eligibility -----------------------------------------------------------------------------
@@ -149,6 +150,7 @@ def _case(
     where: str = "",
     eligible: str = "any",
     bug: str = "",
+    warn: bool = False,
 ) -> HisCase:
     return HisCase(
         name=name,
@@ -159,6 +161,7 @@ def _case(
         where=where,
         eligible=ELIGIBLE[eligible],
         bug=bug,
+        warn=warn,
     )
 
 
@@ -342,10 +345,10 @@ def _order() -> Iterator[HisCase]:
         "date order",
         "card valid only in 2019",
         [set_("his_card", "gt_the_tu", "2019-01-01"), set_("his_card", "gt_the_den", "2019-12-31")],
-        "CARD_VALIDITY",
-        "XML1.GT_THE_DEN",
+        "CARD_NOT_VALID_ON_VISIT",  # a warning by design: the card may have been renewed at the desk
+        "XML1.NGAY_VAO",
         "insured",
-        bug=BUG_CARD_AT_VISIT,
+        warn=True,
     )
     yield _case(
         "treatment_days_negative",
@@ -573,25 +576,14 @@ def _nfd(value: str) -> str:
     return unicodedata.normalize("NFD", value)
 
 
-BUG_CARD_AT_VISIT = (
-    "BUG: CARD_VALIDITY only compares GT_THE_TU with GT_THE_DEN "
-    "(adapter/validation/rules/formats.py _cards); a card that does not cover the visit "
-    "(gateway code 010) is sent"
-)
 BUG_CDATA_SCAN = (
-    "BUG: adapter/validation/parse.py scans raw bytes for '<!ENTITY'/'<!DOCTYPE' and '&#0;' "
-    "inside CDATA: legitimate free text is refused as XML_UNSAFE / TEXT_CONTROL_CHAR"
+    "BUG: adapter/validation/parse.py parse_xml refuses the bytes '<!ENTITY'/'<!DOCTYPE' anywhere, CDATA "
+    "included: a note holding that text makes the pipeline's table validation raise XmlInputError, held "
+    "as PREPARE_FAILED (table ENVELOPE, no field) instead of being sent"
 )
 BUG_TEXT_CHANGES = (
     "BUG: adapter/services.py ClaimPreparer.prepare never calls mappers.text_changes: "
     "control characters are silently removed, no located rule is recorded"
-)
-
-BUG_HUGE_NUMBER_POLL = (
-    "BUG (crash): a drug line with so_luong '1e30' passes adapter/his/convert.py to_decimal and the mapper "
-    "(60-digit context), then adapter/money.py r2() raises decimal.InvalidOperation inside validation; "
-    "Extraction._prepare (adapter/services.py) catches AdapterError only, so the whole poll fails and, as "
-    "the watermark never advances, every later poll fails on the same batch: one row stops the facility"
 )
 
 
@@ -604,7 +596,7 @@ def _legit_text() -> Iterator[HisCase]:
         ("cdata_open", "<![CDATA[x]]>", ""),
         ("entity_decl", '<!ENTITY xxe SYSTEM "file:///etc/passwd">', BUG_CDATA_SCAN),
         ("doctype", "<!DOCTYPE html>", BUG_CDATA_SCAN),
-        ("entity_ref", "&xxe; &amp; &#0; &lt;", BUG_CDATA_SCAN),
+        ("entity_ref", "&xxe; &amp; &#0; &lt;", ""),
         ("tag_injection", "</GHI_CHU><MA_LK>X</MA_LK>", ""),
         ("lt_amp", "a < b && c > d", ""),
         ("cr_lf", "dòng 1\r\ndòng 2\rdòng 3", ""),

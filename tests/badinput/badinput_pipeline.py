@@ -7,7 +7,7 @@ from collections.abc import Iterator, Mapping
 from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from cryptography.hazmat.primitives.serialization import Encoding
 from sqlalchemy import create_engine
@@ -19,6 +19,9 @@ from adapter.outbox.values import ItemFilter
 from adapter.settings import Settings
 from adapter.simulator.config import Faults, SimulatorConfig
 from adapter.simulator.server import SimulatorServer
+
+if TYPE_CHECKING:
+    from badinput_his import HisCase
 
 FACILITY = "79001"
 USER = "79001_BV"
@@ -137,3 +140,18 @@ def root_at_debug() -> Iterator[Capture]:
     finally:
         root.removeHandler(capture)
         root.setLevel(level)
+
+
+@dataclass(frozen=True, kw_only=True)
+class CorpusRun:
+    plan: Mapping[str, HisCase]  # MA_LK -> the case applied to it
+    generated: tuple[demo_data.GeneratedEncounter, ...]
+    outcomes: Mapping[str, Outcome]
+    poll: object
+    drain: object
+    log_lines: tuple[str, ...]
+
+    def untouched(self) -> list[str]:
+        return [
+            g.encounter.ma_lk for g in self.generated if g.finished and g.encounter.ma_lk not in self.plan
+        ]

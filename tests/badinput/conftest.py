@@ -3,17 +3,15 @@
 from __future__ import annotations
 
 import sys
-from collections.abc import Mapping
-from dataclasses import dataclass
 from pathlib import Path
 
 import pytest
 
 sys.path.insert(0, str(Path(__file__).parent))
 
-from badinput_his import HisCase, apply, assign, cases
+from badinput_his import apply, assign, cases
 from badinput_pipeline import (
-    Outcome,
+    CorpusRun,
     demo_his,
     his_connection,
     outcomes,
@@ -22,24 +20,7 @@ from badinput_pipeline import (
     running_app,
 )
 
-from adapter.his.demo_data import GeneratedEncounter
-
 ENCOUNTERS = 230  # 223 finished: every case gets its own encounter, the rest stay untouched
-
-
-@dataclass(frozen=True, kw_only=True)
-class CorpusRun:
-    plan: Mapping[str, HisCase]  # MA_LK -> the case applied to it
-    generated: tuple[GeneratedEncounter, ...]
-    outcomes: Mapping[str, Outcome]
-    poll: object
-    drain: object
-    log_lines: tuple[str, ...]
-
-    def untouched(self) -> list[str]:
-        return [
-            g.encounter.ma_lk for g in self.generated if g.finished and g.encounter.ma_lk not in self.plan
-        ]
 
 
 @pytest.fixture(scope="session")

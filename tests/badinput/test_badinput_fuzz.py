@@ -16,7 +16,7 @@ from __future__ import annotations
 
 import string
 from collections.abc import Callable, Iterator, Mapping
-from datetime import date, datetime
+from datetime import datetime
 from functools import cache
 from typing import Any
 
@@ -26,21 +26,16 @@ from cryptography.hazmat.primitives.serialization import Encoding
 from hypothesis import HealthCheck, event, given, settings
 from hypothesis import strategies as st
 
+from adapter.bootstrap import bootstrap
 from adapter.errors import AdapterError, DataError, SignatureInvalid, XmlInputError
 from adapter.his import contract, demo_data
 from adapter.his.assemble import assemble
 from adapter.his.convert import RULE_DATE, RULE_NUMBER, RULE_REQUIRED, RULE_TOO_LONG, RULE_UTF8
 from adapter.his.demo import detail_rows, encounter_row
-from adapter.mappers.envelope import build_claim
-from adapter.mappers.policy import TablePolicy, profile_for
 from adapter.model import Card
-from adapter.ports import Extracted, SystemClock
-from adapter.services import ClaimPreparer
-from adapter.signing.testing import ephemeral_signer
+from adapter.ports import Extracted
 from adapter.signing.xmldsig import parse_document, verify_xml
 from adapter.simulator.checks import Kind, inspect_file, parse_safe
-from adapter.validation.config import ValidationSettings
-from adapter.validation.context import context_factory
 from adapter.validation.engine import validate_document
 from adapter.validation.rules.catalog import RULES
 
@@ -123,25 +118,17 @@ def corrupted_rows(draw: st.DrawFn) -> tuple[dict[str, Any], dict[str, list[dict
     return header, details
 
 
-@cache
-def _preparer() -> tuple[ClaimPreparer, bytes]:
-    clock = SystemClock()
-    signer = ephemeral_signer(clock, ma_cskcb="79001")
-    contexts = context_factory(ValidationSettings())
+@pytest.fixture(scope="module", name="prepare")
+def prepare_fixture(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[Any, bytes]]:
+    """The production ClaimPreparer from the composition root (demo signer), and its certificate."""
+    from badinput_pipeline import settings as pipeline_settings
 
-    def validator(document: bytes, profile: str) -> Any:
-        return validate_document(document, profile, contexts).issues  # type: ignore[arg-type]
-
-    preparer = ClaimPreparer(
-        facility=demo_data.facility("79001"),
-        signer=signer,
-        validator=validator,
-        build_claim=build_claim,
-        choose_profile=lambda e: profile_for(e, date(2025, 1, 1)),
-        policy=TablePolicy(),
-        clock=clock,
-    )
-    return preparer, signer.certificate.public_bytes(Encoding.PEM)
+    work = tmp_path_factory.mktemp("fuzzprep")
+    app = bootstrap(pipeline_settings(work, work / "unused-his.sqlite"))
+    try:
+        yield app.preparer("79001"), app.signer().certificate.public_bytes(Encoding.PEM)
+    finally:
+        app.close()
 
 
 def _details(header: Mapping[str, Any], rows: Mapping[str, list[dict[str, Any]]]) -> dict[str, Any]:
@@ -157,18 +144,19 @@ def _assembled(header: dict[str, Any], rows: dict[str, list[dict[str, Any]]]) ->
 @FUZZ
 @given(corrupted_rows())
 def test_fuzzed_his_rows_are_held_with_a_located_rule_or_sent(
+    prepare: tuple[Any, bytes],
     rows: tuple[dict[str, Any], dict[str, list[dict[str, Any]]]],
 ) -> None:
-    _held_or_sent(_assembled(*rows))
+    _held_or_sent(_assembled(*rows), prepare)
 
 
-def _held_or_sent(extracted: Extracted) -> None:
+def _held_or_sent(extracted: Extracted, prepare: tuple[Any, bytes]) -> None:
     if extracted.encounter is None:
         event("held at extraction")
         assert extracted.errors
         assert all(e.rule in HIS_RULES and e.field for e in extracted.errors), extracted.errors
         return
-    preparer, cert = _preparer()
+    preparer, cert = prepare
     try:
         prepared = preparer.prepare(extracted)
     except AdapterError as exc:  # the poll holds it as PREPARE_FAILED: it must say where
@@ -330,7 +318,7 @@ _MODEL_OF: dict[str, type] = {k.table: k.cls for k in contract.ROW_KINDS} | {"hi
 @settings(max_examples=40, deadline=None, derandomize=True, suppress_health_check=list(HealthCheck))
 @given(cell=db_cells(), which=st.integers(min_value=0, max_value=3))
 def test_fuzzed_cells_read_through_sqlite_are_held_or_sent(
-    fuzz_his: tuple[Any, Any, list[str]], cell: tuple[str, str, Any], which: int
+    fuzz_his: tuple[Any, Any, list[str]], prepare: tuple[Any, bytes], cell: tuple[str, str, Any], which: int
 ) -> None:
     from sqlalchemy import text
 
@@ -346,7 +334,7 @@ def test_fuzzed_cells_read_through_sqlite_are_held_or_sent(
         conn.execute(text(f"UPDATE {table} SET {column} = :v {where}"), {"v": value, "m": ma_lk})
     try:
         (extracted,) = source.encounters([ma_lk])
-        _held_or_sent(extracted)
+        _held_or_sent(extracted, prepare)
     finally:
         with writer.begin() as conn:
             conn.execute(text(f"UPDATE {table} SET {column} = :v {where}"), {"v": before[0], "m": ma_lk})

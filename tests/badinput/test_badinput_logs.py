@@ -10,10 +10,9 @@ from __future__ import annotations
 import sys
 from pathlib import Path
 
-from conftest import CorpusRun
-
 sys.path.insert(0, str(Path(__file__).parents[1] / "security"))
 
+from badinput_pipeline import CorpusRun
 from patient_data import find_leaks, patient_values
 
 PLANTED = {"Nguyễn Thị Hồng Nhung": "name", "Trần Thị Ánh Tuyết, Quận Ba Đình": "name"}

@@ -6,7 +6,6 @@ import secrets
 import sys
 import threading
 from collections.abc import Iterator
-from dataclasses import dataclass, field
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 
@@ -15,19 +14,7 @@ import pytest
 sys.path.insert(0, str(Path(__file__).parent))
 sys.path.insert(0, str(Path(__file__).parents[1] / "badinput"))
 
-
-@dataclass
-class Listener:
-    """A loopback HTTP server that records every request and serves a DTD holding the canary."""
-
-    url: str
-    hits: list[str] = field(default_factory=list)
-
-
-@dataclass(frozen=True)
-class Canary:
-    path: Path
-    secret: str
+from security_support import Canary, Listener
 
 
 @pytest.fixture(scope="session")

@@ -20,8 +20,8 @@ from pathlib import Path
 import pytest
 from badinput_his import apply, assign, cases
 from badinput_pipeline import FACILITY, his_connection
-from conftest import Canary, Listener
 from patient_data import find_leaks, patient_values
+from security_support import Canary, Listener
 from xml_attacks import attacks
 
 from adapter.his import demo_data

@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import unicodedata
 from dataclasses import dataclass
+from typing import Any
 
 import pytest
 from badinput_his import apply, assign, cases
@@ -47,6 +48,17 @@ class Scenario:
 
 def _lookups(app: object) -> dict[str, str]:
     """Look every simulator demo card up; return the values those queries carried."""
+    from adapter.transport.client import GatewayClient
+
+    settings = app.settings  # type: ignore[attr-defined]
+    client = GatewayClient(settings.gateway, settings.facilities, base_url=app.base_url_override)  # type: ignore[attr-defined]
+    try:
+        return _each_card(client)
+    finally:
+        client.close()
+
+
+def _each_card(client: Any) -> dict[str, str]:
     officer_cccd, officer = next(iter(demo_officers().items()))
     seen: dict[str, str] = {officer: "name", officer_cccd: "cccd"}
     for record in {r.ma_the: r for r in demo_cards().values()}.values():
@@ -57,7 +69,7 @@ def _lookups(app: object) -> dict[str, str]:
             ho_ten_cb=officer,
             cccd_cb=officer_cccd,
         )
-        app.gateway.lookup_card(FACILITY, query)  # type: ignore[attr-defined]
+        client.lookup_card(FACILITY, query)
         seen.update({record.ma_the: "card", record.ho_ten: "name"})
     return seen
 

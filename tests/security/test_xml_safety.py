@@ -17,7 +17,7 @@ from pathlib import Path
 import httpx
 import pytest
 from badinput_files import base_tables, claim
-from conftest import Canary, Listener
+from security_support import Canary, Listener
 from xml_attacks import Attack, attacks
 
 from adapter.errors import (
