@@ -31,7 +31,8 @@ import sqlite3
 import sys
 import tempfile
 import time
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence
+from contextlib import contextmanager
 from dataclasses import fields
 from datetime import date
 from pathlib import Path
@@ -249,6 +250,10 @@ def _measure(args: argparse.Namespace, work: Path) -> dict[str, Any]:
     result.update(_end_to_end(write_config(work / "e2e", his), args.encounters))
     if args.procs > 1:
         result.update(_parallel(write_config(work / "mp", his), args.encounters, args.procs))
+    if args.postgres and args.procs > 1:
+        with postgres_database("adapter_t_bench_pipeline") as url:
+            pg = _parallel(write_config(work / "mp-pg", his, database_url=url), args.encounters, args.procs)
+        result["mp_pg_per_s"] = pg["mp_per_s"]
     result["raw_rsa_ms"] = raw_rsa_ms()
     result["profiles"] = stage.profiles
     return result
@@ -383,6 +388,23 @@ def _end_to_end(config: Path, n: int) -> dict[str, Any]:
             "e2e_needs_fix": report.needs_fix}
 
 
+@contextmanager
+def postgres_database(prefix: str) -> Iterator[str]:
+    """A throw-away PostgreSQL database on 127.0.0.1 (trust auth), dropped afterwards."""
+    import os
+
+    import psycopg
+
+    name = f"{prefix}_{os.getpid()}"
+    with psycopg.connect("host=127.0.0.1 user=postgres dbname=postgres", autocommit=True) as admin:
+        admin.execute(f'CREATE DATABASE "{name}"')
+    try:
+        yield f"postgresql+psycopg://postgres@127.0.0.1:5432/{name}"
+    finally:
+        with psycopg.connect("host=127.0.0.1 user=postgres dbname=postgres", autocommit=True) as admin:
+            admin.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+
+
 # -- several processes, one outbox --------------------------------------------------------------
 
 
@@ -434,6 +456,9 @@ def summary_rows(r: dict[str, Any]) -> list[dict[str, Any]]:
     if "mp_per_s" in r:
         rows.append(_row(f"pipeline: map..queue, {r['procs']} processes, 1 outbox", r["mp_per_s"], "enc/s",
                          naive_rate, TARGET_TWO_PROCS, f">= {TARGET_TWO_PROCS:.0f}/s"))
+    if "mp_pg_per_s" in r:
+        rows.append(_row(f"pipeline: map..queue, {r['procs']} processes, PostgreSQL", r["mp_pg_per_s"],
+                         "enc/s", naive_rate, TARGET_TWO_PROCS, f">= {TARGET_TWO_PROCS:.0f}/s"))
     rows[0]["verdict"] = _verdict(r["combined_per_s"] >= TARGET_ONE_PROC and r["combined_per_s"] > naive_rate)
     return rows
 
@@ -468,6 +493,8 @@ def print_report(r: dict[str, Any]) -> None:
     if "mp_per_s" in r:
         print(f"map+validate+sign+queue, {r['procs']} processes, 1 outbox:   {r['mp_per_s']:8.0f} enc/s "
               f"({r['mp_per_s'] / r['combined_per_s']:.2f}x one process)")
+    if "mp_pg_per_s" in r:
+        print(f"the same into a PostgreSQL outbox:                {r['mp_pg_per_s']:8.0f} enc/s")
     for name, text in r["profiles"].items():
         print(f"\n--- cProfile, stage {name} (top by own time) ---\n{text}")
 
@@ -477,6 +504,8 @@ def main(argv: Sequence[str] | None = None) -> dict[str, Any]:
     parser.add_argument("--encounters", type=int, default=10_000)
     parser.add_argument("--procs", type=int, default=2, help="processes for the parallel run (1: skip it)")
     parser.add_argument("--profile", action="store_true", help="cProfile each stage, print the top entries")
+    parser.add_argument("--postgres", action="store_true",
+                        help="repeat the parallel run into a PostgreSQL outbox (127.0.0.1, user postgres)")
     parser.add_argument("--json", action="store_true")
     args = parser.parse_args(argv)
     result = measure(args)

@@ -31,13 +31,13 @@ import bench_startup  # noqa: E402
 import bench_submit  # noqa: E402
 
 QUICK: dict[str, list[str]] = {
-    "pipeline": ["--encounters", "2000", "--procs", "2"],
+    "pipeline": ["--encounters", "2000", "--procs", "2", "--postgres"],
     "submit": ["--concurrency", "1,8,32", "--files", "4,32,128", "--naive", "4"],
     "memory": ["--quick"],
     "startup": ["--runs", "5"],
 }
 FULL: dict[str, list[str]] = {
-    "pipeline": ["--encounters", "10000", "--procs", "2"],
+    "pipeline": ["--encounters", "10000", "--procs", "2", "--postgres"],
     "submit": ["--concurrency", "1,8,32", "--files", "8,64,320", "--naive", "8"],
     "memory": [],
     "startup": ["--runs", "5"],
