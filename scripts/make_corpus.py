@@ -85,7 +85,8 @@ def file_table() -> list[str]:
 
 
 def bugs() -> list[str]:
-    seen = dict.fromkeys(c.bug for c in (*badinput_his.cases(), *badinput_files.cases()) if c.bug)
+    found = [c.bug for c in badinput_his.cases()] + [c.bug for c in badinput_files.cases()]
+    seen = dict.fromkeys(b for b in found if b)
     return ["## Known bugs (strict xfail)", "", *[f"* {_cell(b)}" for b in seen]]
 
 
@@ -93,7 +94,7 @@ def document() -> str:
     his, files = badinput_his.cases(), badinput_files.cases()
     summary = (
         f"{len(his)} HIS cases and {len(files)} files: {len(his) + len(files)} in all, "
-        f"{sum(1 for c in (*his, *files) if c.bug)} of them known bugs today."
+        f"{sum(1 for c in his if c.bug) + sum(1 for f in files if f.bug)} of them known bugs today."
     )
     return "\n".join([HEADER, summary, "", *his_table(), "", *file_table(), "", *bugs(), ""])
 

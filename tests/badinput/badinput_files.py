@@ -73,6 +73,15 @@ def set_el(doc: bytes, name: str, value: bytes, count: int = 1) -> bytes:
     return new
 
 
+def setter(name: str, value: bytes) -> Callable[[bytes], bytes]:
+    """A mutation that sets the first ``<name>`` element's content to ``value``."""
+
+    def mutate(doc: bytes) -> bytes:
+        return set_el(doc, name, value)
+
+    return mutate
+
+
 def xml1(mutate: Callable[[bytes], bytes] = lambda d: d) -> bytes:
     return mutate(base_tables()[1])
 
@@ -108,7 +117,6 @@ LAUGHS = (
 
 
 def _unsafe() -> Iterator[FileCase]:
-    name_ref = lambda ent: lambda d: set_el(d, "HO_TEN", b"&" + ent + b";")  # noqa: E731
     variants = (
         ("billion_laughs", "ten nested entities (10^9 expansion)", LAUGHS, b"l9"),
         (
@@ -141,9 +149,9 @@ def _unsafe() -> Iterator[FileCase]:
     )
     for label, what, subset, ref in variants:
         mutate = _doctype(subset)
-        data = mutate(xml1(name_ref(ref)) if ref else xml1())
+        data = mutate(xml1(setter("HO_TEN", b"&" + ref + b";")) if ref else xml1())
         if label == "quadratic_blowup":
-            data = mutate(xml1(lambda d: set_el(d, "HO_TEN", b"&a;" * 2000)))
+            data = mutate(xml1(setter("HO_TEN", b"&a;" * 2000)))
         yield _case(f"xml1_{label}", "DTD / entities", f"XML1 with {what}", data, "XML_UNSAFE", "FILE")
         yield _case(
             f"envelope_xml2_{label}",
@@ -335,7 +343,7 @@ def _controls() -> Iterator[FileCase]:
             f"xml1_ho_ten_control_{label}",
             "control character",
             f"HO_TEN holding {raw!r}",
-            xml1(lambda d, raw=raw: set_el(d, "MA_BN", b"BN" + raw + b"1")),
+            xml1(setter("MA_BN", b"BN" + raw + b"1")),
             "TEXT_CONTROL_CHAR",
             "FILE.MA_BN",
         )
@@ -446,7 +454,7 @@ def _semantic() -> Iterator[FileCase]:
             f"envelope_xml1_{label}",
             "semantic",
             what,
-            with_table(1, lambda d, n=name, v=value: set_el(d, n, v)),
+            with_table(1, setter(name, value)),
             rule,
             where,
         )
@@ -474,7 +482,7 @@ def _semantic() -> Iterator[FileCase]:
             f"envelope_xml2_{label}",
             "semantic",
             what,
-            with_table(2, lambda d, n=name, v=value: set_el(d, n, v)),
+            with_table(2, setter(name, value)),
             rule,
             where,
         )
@@ -512,7 +520,7 @@ def _crashes() -> Iterator[FileCase]:
             name=f"envelope_xml2_so_luong_{label}",
             category="semantic",
             what=f"XML2 SO_LUONG = {value.decode()[:12]}... (beyond any amount)",
-            data=with_table(2, lambda d, v=value: set_el(d, "SO_LUONG", v)),
+            data=with_table(2, setter("SO_LUONG", value)),
             rule=rule,
             where="XML2.SO_LUONG",
             bug=BUG_HUGE_NUMBER,

@@ -7,7 +7,7 @@ from collections.abc import Iterator, Mapping
 from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, cast
 
 from cryptography.hazmat.primitives.serialization import Encoding
 from sqlalchemy import create_engine
@@ -45,20 +45,22 @@ class Outcome:
 
 
 def settings(workdir: Path, his: Path) -> Settings:
-    return Settings(
-        workdir=workdir,
-        his={"url": f"sqlite:///{his}"},
-        facilities=[
-            {
-                "ma_cskcb": FACILITY,
-                "name": "Bệnh viện thử",
-                "username": USER,
-                "password": PASSWORD,
-                "sending_enabled": True,
-            }
-        ],
-        signing={"kind": "demo"},
-        gateway={"environment": "simulator"},
+    return Settings.model_validate(
+        {
+            "workdir": workdir,
+            "his": {"url": f"sqlite:///{his}"},
+            "facilities": [
+                {
+                    "ma_cskcb": FACILITY,
+                    "name": "Bệnh viện thử",
+                    "username": USER,
+                    "password": PASSWORD,
+                    "sending_enabled": True,
+                }
+            ],
+            "signing": {"kind": "demo"},
+            "gateway": {"environment": "simulator"},
+        }
     )
 
 
@@ -78,6 +80,12 @@ def his_connection(path: Path) -> Iterator[Any]:
         engine.dispose()
 
 
+def certificate_pem(app: App) -> bytes:
+    """The facility certificate (the ``Signer`` port does not name it; the demo signer has one)."""
+    pem: bytes = cast(Any, app.signer()).certificate.public_bytes(Encoding.PEM)
+    return pem
+
+
 @contextmanager
 def running_app(
     workdir: Path, his: Path, *, trust_certificate: bool = True, faults: Faults | None = None
@@ -85,7 +93,7 @@ def running_app(
     """An App wired to a fresh simulator (that trusts its demo certificate unless told not to)."""
     app = bootstrap(settings(workdir, his))
     try:
-        pem = app.signer().certificate.public_bytes(Encoding.PEM)
+        pem = certificate_pem(app)
         config = SimulatorConfig(
             accounts={USER: (PASSWORD, FACILITY)},
             certificates={FACILITY: [pem]} if trust_certificate else {},

@@ -22,7 +22,6 @@ from typing import Any
 
 import pytest
 from badinput_files import base_tables, claim
-from cryptography.hazmat.primitives.serialization import Encoding
 from hypothesis import HealthCheck, event, given, settings
 from hypothesis import strategies as st
 
@@ -121,12 +120,13 @@ def corrupted_rows(draw: st.DrawFn) -> tuple[dict[str, Any], dict[str, list[dict
 @pytest.fixture(scope="module", name="prepare")
 def prepare_fixture(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[Any, bytes]]:
     """The production ClaimPreparer from the composition root (demo signer), and its certificate."""
+    from badinput_pipeline import certificate_pem
     from badinput_pipeline import settings as pipeline_settings
 
     work = tmp_path_factory.mktemp("fuzzprep")
     app = bootstrap(pipeline_settings(work, work / "unused-his.sqlite"))
     try:
-        yield app.preparer("79001"), app.signer().certificate.public_bytes(Encoding.PEM)
+        yield app.preparer("79001"), certificate_pem(app)
     finally:
         app.close()
 

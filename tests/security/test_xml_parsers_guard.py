@@ -69,7 +69,9 @@ def test_no_standard_library_xml_parser(path: Path) -> None:
             if isinstance(node, ast.ImportFrom)
             else []
         )
-        assert not [n for n in names if n.startswith(UNSAFE_MODULES)], f"{_rel(path)}:{node.lineno}"
+        assert not [n for n in names if n.startswith(UNSAFE_MODULES)], (
+            f"{_rel(path)}:{getattr(node, 'lineno', 0)}"
+        )
 
 
 @pytest.mark.parametrize("path", _sources(), ids=_rel)

@@ -17,6 +17,7 @@ from pathlib import Path
 import httpx
 import pytest
 from badinput_files import base_tables, claim
+from pydantic import SecretStr
 from security_support import Canary, Listener
 from xml_attacks import Attack, attacks
 
@@ -166,7 +167,7 @@ def simulator(sim_key: samples.DemoKey) -> Iterator[SimulatorServer]:
 def client(simulator: SimulatorServer) -> Iterator[GatewayClient]:
     made = GatewayClient(
         GatewaySettings(),
-        [FacilityAccount(ma_cskcb="79001", username="79001_BV", password="pw")],
+        [FacilityAccount(ma_cskcb="79001", username="79001_BV", password=SecretStr("pw"))],
         base_url=simulator.base_url,
     )
     yield made
@@ -243,7 +244,7 @@ def test_gateway_client_never_parses_an_xml_reply(attack: Attack, canary: Canary
 
     client = GatewayClient(
         GatewaySettings(),
-        [FacilityAccount(ma_cskcb="79001", username="79001_BV", password="pw")],
+        [FacilityAccount(ma_cskcb="79001", username="79001_BV", password=SecretStr("pw"))],
         base_url="http://gateway.invalid",
         transport=httpx.MockTransport(reply),
     )
