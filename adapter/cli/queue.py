@@ -111,6 +111,11 @@ def _add_keys(qsub: argparse._SubParsersAction[Any]) -> None:
     rekey.add_argument("--json", action="store_true")
     rekey.set_defaults(func=_rekey)
     _operator(rekey)
+    prune = qsub.add_parser("prune", help="drop old payloads of accepted items now (hashes stay)")
+    prune.add_argument("--days", type=int, help="older than this (default: outbox.retention_days)")
+    prune.add_argument("--reason", required=True)
+    prune.set_defaults(func=_prune)
+    _operator(prune)
     keygen = qsub.add_parser("keygen", help="write a new payload encryption key file (0600)")
     keygen.add_argument("output", type=Path)
     keygen.add_argument("--force", action="store_true", help="overwrite an existing file")
@@ -326,6 +331,14 @@ def _rekey(args: argparse.Namespace) -> int:
     else:
         print(f"key {report.key_id}: {report.rewritten} payload(s) re-encrypted in {report.batches} "
               f"batch(es), {report.scanned} version(s) scanned")
+    return 0
+
+
+def _prune(args: argparse.Namespace) -> int:
+    settings, store = _open(args)
+    days = args.days if args.days is not None else settings.outbox.retention_days
+    done = store.prune(_now(), days, actor=_actor(args), reason=args.reason)
+    print(f"{done} version(s) pruned (accepted, older than {days} days)")
     return 0
 
 

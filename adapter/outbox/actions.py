@@ -111,7 +111,7 @@ def set_paused(c: Connection, ma_cskcb: str, paused: bool, *, actor: str, reason
           reason=reason or ("paused" if paused else "resumed"))
 
 
-def prune(c: Connection, *, now: datetime, days: int, actor: str) -> int:
+def prune(c: Connection, *, now: datetime, days: int, actor: str, reason: str | None = None) -> int:
     """Remove payloads of versions older than ``days`` on accepted items; keep hashes and replies."""
     cutoff = now - timedelta(days=days)
     accepted = select(outbox_item.c.id).where(outbox_item.c.status == Status.ACCEPTED.value)
@@ -120,6 +120,6 @@ def prune(c: Connection, *, now: datetime, days: int, actor: str) -> int:
         outbox_version.c.pruned_at.is_(None),
     )).values(unsigned_payload=None, signed_payload=None, pruned_at=now)).rowcount
     if done:
-        audit(c, now=now, actor=actor, action="prune", reason=f"retention {days} days",
+        audit(c, now=now, actor=actor, action="prune", reason=reason or f"retention {days} days",
               detail={"versions": done})
     return int(done)

@@ -415,10 +415,10 @@ class OutboxStore:
         with self.engine.begin() as c:
             actions.set_paused(c, ma_cskcb, paused, actor=actor, reason=reason, now=now)
 
-    def prune(self, now: datetime, days: int, *, actor: str = "retention") -> int:
+    def prune(self, now: datetime, days: int, *, actor: str = "retention", reason: str | None = None) -> int:
         """Drop stored payloads older than ``days`` of accepted items; hashes and replies stay."""
         with self.engine.begin() as c:
-            return actions.prune(c, now=now, days=days, actor=actor)
+            return actions.prune(c, now=now, days=days, actor=actor, reason=reason)
 
     def rekey(self, *, actor: str, reason: str, now: datetime, batch_size: int = 200) -> rekey.RekeyReport:
         """Re-encrypt every stored payload not sealed with the current key (audited per batch)."""
