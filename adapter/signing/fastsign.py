@@ -140,20 +140,21 @@ def canonical_document(root: etree._Element, body: bytes | None = None) -> bytes
     of the cost of libxml2's C14N); otherwise lxml's C14N is used.
     """
     if body is not None:
-        derived = _derived_canonical(root, body)
+        derived = derived_canonical(root, body)
         if derived is not None:
             return derived
     canonical: bytes = etree.tostring(root, method="c14n", with_comments=False)
     return canonical
 
 
-def _derived_canonical(root: etree._Element, body: bytes) -> bytes | None:
+def derived_canonical(root: etree._Element, body: bytes) -> bytes | None:
+    """C14N 1.0 of ``root`` derived from its lxml serialization ``body``; None where that is not exact."""
     # With no comments, PIs, attributes or namespace declarations below the root, lxml's
     # serialization and C14N 1.0 escape text alike ('&', '<', '>'), except a CR, which lxml
     # writes '&#13;' and C14N '&#xD;'; they differ only in the root's start tag (C14N sorts
     # namespace declarations and attributes) and in empty elements ('<A/>' vs '<A></A>').
-    shell = etree.Element(root.tag, attrib=dict(root.attrib), nsmap=root.nsmap)
-    serialized_start = etree.tostring(shell, encoding="utf-8")[:-2] + b">"
+    serialized_start, canonical_start = _start_tags(root.tag, tuple(root.attrib.items()),
+                                                    tuple(root.nsmap.items()))
     if not body.startswith(serialized_start):
         return None
     rest = body[len(serialized_start):]
@@ -162,9 +163,17 @@ def _derived_canonical(root: etree._Element, body: bytes) -> bytes | None:
     empty = _empty_elements(root, rest)
     if empty is None:
         return None
-    canonical_shell: bytes = etree.tostring(shell, method="c14n", with_comments=False)
-    canonical_start = canonical_shell[: -len(f"</{root.tag}>")]
     return canonical_start + (_expand_last(rest, root) if empty == 1 else _expand_empty(rest))
+
+
+@functools.lru_cache(maxsize=64)
+def _start_tags(tag: str, attributes: tuple[tuple[str, str], ...],
+                namespaces: tuple[tuple[str | None, str], ...]) -> tuple[bytes, bytes]:
+    """The root's start tag as lxml serializes it and as C14N writes it (sorted declarations)."""
+    shell = etree.Element(tag, attrib=dict(attributes), nsmap=dict(namespaces))
+    serialized = etree.tostring(shell, encoding="utf-8")[:-2] + b">"
+    canonical: bytes = etree.tostring(shell, method="c14n", with_comments=False)
+    return serialized, canonical[: -len(f"</{tag}>")]
 
 
 def _empty_elements(root: etree._Element, rest: bytes) -> int | None:
