@@ -19,7 +19,7 @@ from adapter.ports import FixedClock
 from adapter.registry.model import FacilityRecord, RegisteredPractitioner
 from adapter.registry.staff_xml import build_staff_catalogue
 from adapter.signing.demo import organisation_certificate
-from adapter.signing.fastsign import derived_canonical, canonical_document, sign_simple, verify_own
+from adapter.signing.fastsign import canonical_document, derived_canonical, sign_simple, verify_own
 from adapter.signing.keys import KeyMaterial
 from adapter.signing.signer import FacilitySigner
 from adapter.signing.xmldsig import parse_document, sign_xml
