@@ -101,6 +101,7 @@ def write_config(workdir: Path, his_path: Path, *, database_url: str | None = No
     workdir.mkdir(parents=True, exist_ok=True)
     secret = workdir / "gateway.pass"
     secret.write_text(password + "\n", encoding="utf-8")
+    secret.chmod(0o600)
     db = f'database_url = "{database_url}"\n' if database_url else ""
     config = workdir / "adapter.toml"
     config.write_text(
