@@ -73,11 +73,15 @@ def main(argv: Sequence[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--full", action="store_true", help="the issue's sizes instead of the quick ones")
     parser.add_argument("--smoke", action="store_true", help="tiny sizes: checks the plumbing only")
+    parser.add_argument("--memory-quick", action="store_true",
+                        help="with --full: keep the quick backlog sizes (the full ones take an hour or more)")
     parser.add_argument("--only", default=",".join(QUICK), help="comma-separated subset (default: all)")
     parser.add_argument("--json", action="store_true", help="print every benchmark's figures as JSON")
     parser.add_argument("--save", type=Path, help="also write the summary and every figure to this JSON file")
     args = parser.parse_args(argv)
-    plan = FULL if args.full else SMOKE if args.smoke else QUICK
+    plan = dict(FULL if args.full else SMOKE if args.smoke else QUICK)
+    if args.memory_quick:
+        plan["memory"] = QUICK["memory"]
     results: dict[str, Any] = {}
     rows: list[dict[str, Any]] = []
     failed = []
