@@ -71,6 +71,7 @@ class FacilitySigner:
             if signed is not None:
                 verify_own(signed, self._key.certificate)
             else:
+                log.debug("document is not of the simple shape: signing on the signxml path")
                 signed = sign_xml(document, self._key)
                 verify_xml(signed, trusted=[self._key.certificate], at=now)
         except SignatureInvalid as exc:

@@ -186,3 +186,22 @@ def test_generated_documents_take_thederived_canonical_form() -> None:
         derived = derived_canonical(root, body)
         assert derived is not None
         assert derived == etree.tostring(root, method="c14n", with_comments=False)
+
+
+def test_strip_then_resign_gives_the_same_bytes(material: KeyMaterial, claim: bytes) -> None:
+    from adapter.signing.xmldsig import strip_signature
+
+    fast = sign_simple(claim, material)
+    assert fast is not None
+    assert sign_simple(strip_signature(fast), material) == fast
+
+
+def test_threads_sharing_one_signer_get_identical_bytes(material: KeyMaterial, now: datetime) -> None:
+    from concurrent.futures import ThreadPoolExecutor
+
+    signer = FacilitySigner(material, clock=FixedClock(at=now))
+    documents = [document for _, document in generated_documents(4, seed=9)]
+    expected = [sign_xml(document, material) for document in documents]
+    with ThreadPoolExecutor(max_workers=4) as pool:
+        results = list(pool.map(signer.sign, documents * 5))
+    assert results == expected * 5
