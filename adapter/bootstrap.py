@@ -11,7 +11,7 @@ import random
 import socket
 from collections.abc import Callable
 from dataclasses import dataclass, field
-from datetime import date, timedelta
+from datetime import date, timedelta, timezone
 from functools import cached_property
 from typing import Any
 
@@ -154,7 +154,7 @@ class App:
 
         profile = SourceProfile.load(self.settings.his.profile_dir or self.settings.his.profile)
         return SqlHisSource(self.his_engine, profile, ma_cskcb=ma_cskcb,
-                            batch_size=self.settings.his.batch_size)
+                            batch_size=self.settings.his.batch_size, max_text=self.settings.his.max_text_chars)
 
     @cached_property
     def registry(self) -> Any:
@@ -264,8 +264,6 @@ class App:
         fhir = self.settings.fhir
         if not fhir.enabled or (fhir.output_dir is None and not fhir.endpoint):
             return None
-        from datetime import timezone
-
         from adapter.mappers.fhir import FhirPolicy, build_bundle, to_json_bytes, validate_bundle
 
         policy = FhirPolicy.from_settings(fhir)
@@ -334,7 +332,8 @@ class App:
         from adapter.mappers.envelope import build_checkin
 
         total = CheckinReport()
-        since = self.clock.now().replace(tzinfo=None) - lookback
+        # HIS times are Vietnam wall-clock (UTC+7, no daylight saving), stored naive.
+        since = self.clock.now().astimezone(timezone(timedelta(hours=7))).replace(tzinfo=None) - lookback
         profile = SourceProfile.load(self.settings.his.profile_dir or self.settings.his.profile)
         for account in self.settings.facilities:
             code = account.ma_cskcb

@@ -77,14 +77,26 @@ class Settings(BaseSettings):
 
 
 def load_settings(config_file: Path | None = None, **overrides: Any) -> Settings:
-    """Read the settings once. ``config_file`` wins over ``ADAPTER_CONFIG``."""
-    if config_file is None:
-        return Settings(**overrides)
+    """Read the settings once. ``config_file`` wins over ``ADAPTER_CONFIG``.
 
-    class _FromFile(Settings):
-        model_config = SettingsConfigDict(**{**Settings.model_config, "toml_file": config_file})
+    Invalid settings raise ``ConfigError`` naming each setting and the problem, never the
+    value given (it may be a password).
+    """
+    from pydantic import ValidationError
 
-    return _FromFile(**overrides)
+    from adapter.errors import ConfigError
+
+    try:
+        if config_file is None:
+            return Settings(**overrides)
+
+        class _FromFile(Settings):
+            model_config = SettingsConfigDict(**{**Settings.model_config, "toml_file": config_file})
+
+        return _FromFile(**overrides)
+    except ValidationError as exc:
+        problems = "; ".join(f"{'.'.join(str(p) for p in e['loc'])}: {e['msg']}" for e in exc.errors())
+        raise ConfigError(f"invalid settings: {problems}") from None
 
 
 def read_secret(value: SecretStr | None, path: Path | None) -> str | None:

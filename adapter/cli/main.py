@@ -55,6 +55,10 @@ def main(argv: Sequence[str] | None = None) -> int:
         return 1
     except KeyboardInterrupt:
         return 130
+    except BrokenPipeError:
+        # The reader went away (``| head``): stop quietly, as a Unix tool does.
+        sys.stderr.close()
+        return 0
     return code
 
 

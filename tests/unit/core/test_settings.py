@@ -40,3 +40,16 @@ def test_unknown_setting_is_refused(monkeypatch: pytest.MonkeyPatch) -> None:
 
 def test_default_database_is_sqlite_in_workdir() -> None:
     assert Settings(workdir=Path("/tmp/x")).resolved_database_url() == "sqlite:////tmp/x/adapter.db"
+
+
+def test_invalid_settings_name_the_setting_never_the_value(tmp_path: Path) -> None:
+    from adapter.errors import ConfigError
+
+    cfg = tmp_path / "bad.toml"
+    cfg.write_text('[[facilities]]\nma_cskcb = "79001"\npassword = "TopSecret-123"\n'
+                   '[gateway]\nmax_concurrency = "many"\n', encoding="utf-8")
+    with pytest.raises(ConfigError) as info:
+        load_settings(cfg)
+    text = str(info.value)
+    assert "facilities.0.username" in text and "gateway.max_concurrency" in text
+    assert "TopSecret-123" not in text and "many" not in text
