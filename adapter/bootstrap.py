@@ -287,8 +287,13 @@ class App:
                           batch_size=self.settings.his.batch_size, health_book=self.health_book(ma_cskcb))
 
     def poll_his(self) -> PollReport:
-        """Extract, map, validate, sign and queue what finished since the watermark, for every facility."""
+        """Extract, map, validate, sign and queue what finished since the watermark, for every facility;
+        then take the files of the drop folder, when one is configured."""
         total = PollReport()
+        if self.settings.his.drop_folder is not None:
+            self.import_drop_folder()
+        if self.settings.his.url is None:
+            return total
         for account in self.settings.facilities:
             report = self.extraction(account.ma_cskcb).poll()
             for name in ("extracted", "queued", "needs_fix", "unchanged", "failed"):
@@ -318,6 +323,26 @@ class App:
             return DrainReport()
         return self.worker().drain(facilities=enabled, limit=limit,
                                    concurrency=concurrency or self.settings.gateway.max_concurrency)
+
+    def import_drop_folder(self) -> int:
+        """Take the XML files the HIS dropped in [his] drop_folder: validate, sign, queue, move."""
+        folder = self.settings.his.drop_folder
+        if folder is None:
+            return 0
+        from adapter.his.drop_folder import DropFolderSource
+        from adapter.services import DropImport
+        from adapter.signing.xmldsig import ensure_signature_slot, strip_signature
+        from adapter.validation.context import context_factory
+        from adapter.validation.engine import validate_document
+
+        code = facility_of(self.settings).ma_cskcb
+        contexts = context_factory(self.settings.validation, self.practitioner_registry(code))
+        importer = DropImport(ma_cskcb=code, validate=lambda data: validate_document(data, None, contexts),
+                              prepare_slot=lambda data: strip_signature(ensure_signature_slot(data)),
+                              signer=self._signers(code), sink=self.outbox, to_version=to_new_version,
+                              clock=self.clock)
+        source = DropFolderSource(folder, importer, settle_s=self.settings.his.drop_folder_settle_s)
+        return len(source.poll())
 
     # -- the scheduler's jobs (adapter.scheduler.ServiceJobs) ---------------------------
 

@@ -309,6 +309,45 @@ class Checkins:
                         cert_fingerprint=self.signer.certificate_fingerprint, issues=())
 
 
+@dataclass(kw_only=True)
+class DropImport:
+    """Files a HIS already exports, taken from a drop folder: validated, signed and queued.
+
+    A whole ``GIAMDINHHS`` file becomes a claim, an XML0 file a check-in; a lone table can
+    only be validated (the gateway takes one episode per envelope). A file with blocking
+    issues is refused with its located issues in the report beside it; nothing is queued.
+    """
+
+    ma_cskcb: str
+    validate: Callable[[bytes], Any]          # -> ValidationReport (kind, ma_lk, profile, issues)
+    prepare_slot: Callable[[bytes], bytes]    # unsigned document with an empty CHUKYDONVI last
+    signer: Signer
+    sink: VersionSink
+    to_version: Callable[[Prepared], Any]
+    clock: Clock
+
+    def __call__(self, name: str, data: bytes) -> Any:
+        from adapter.his.drop_folder import DropVerdict
+
+        report = self.validate(data)
+        issues = [i.as_dict() for i in report.issues]
+        details = {"kind": report.kind, "ma_lk": report.ma_lk, "profile": report.profile, "issues": issues}
+        kind = {"GIAMDINHHS": DocumentKind.CLAIM, "XML0": DocumentKind.CHECKIN}.get(report.kind)
+        if report.blocking or kind is None or not report.ma_lk:
+            why = "blocking issues" if report.blocking else "not a whole envelope or check-in: validated only"
+            return DropVerdict(ok=not report.blocking and kind is None, details={**details, "queued": False,
+                                                                                   "reason": why})
+        unsigned = self.prepare_slot(data)
+        signed = self.signer.sign(unsigned)
+        item = Prepared(ma_cskcb=self.ma_cskcb, ma_lk=report.ma_lk, kind=kind, profile=report.profile,
+                        content_hash=content_hash(unsigned), unsigned=unsigned, signed=signed,
+                        cert_fingerprint=self.signer.certificate_fingerprint, issues=tuple(report.issues))
+        with self.sink.transaction() as conn:
+            result = self.sink.enqueue(self.to_version(item), now=self.clock.now(), conn=conn)
+        return DropVerdict(ok=True, details={**details, "queued": True,
+                                             "outbox_item": getattr(result, "item_id", None)})
+
+
 def first_cost_day(encounter: Encounter) -> date | None:
     """The day of the first cost line (check-in trigger), or None without cost lines."""
     days = [line.ngay_yl for line in encounter.cost_lines() if line.ngay_yl is not None]
