@@ -5,6 +5,7 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 bash scripts/setup.sh
+bash scripts/services.sh
 echo "== ruff" && .venv/bin/ruff check adapter tests scripts bench
 echo "== mypy (strict)" && .venv/bin/mypy adapter
 echo "== import contracts" && .venv/bin/lint-imports
