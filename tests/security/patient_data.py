@@ -2,8 +2,11 @@
 
 from __future__ import annotations
 
+import base64
+import binascii
+import re
 import unicodedata
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass
 
 from adapter.his.demo_data import GeneratedEncounter
@@ -38,13 +41,63 @@ def patient_values(generated: Iterable[GeneratedEncounter]) -> dict[str, str]:
     return {v: k for v, k in out.items() if len(v) >= MIN_LENGTH}
 
 
-def find_leaks(lines: Sequence[str], values: dict[str, str]) -> list[Leak]:
-    """Every line holding a value, compared exactly and ASCII-folded (NFC and NFD both)."""
-    needles = [(_folded(v), k) for v, k in values.items()]
+_WORD = re.compile(r"[a-z0-9]+")
+_BASE64 = re.compile(r"[A-Za-z0-9+/]{40,}={0,2}")
+
+
+def _with_decoded(line: str) -> str:
+    """The line plus the text of every base64 run in it: a payload logged as base64 is still a payload."""
+    decoded = []
+    for run in _BASE64.findall(line):
+        try:
+            decoded.append(base64.b64decode(run[: len(run) - len(run) % 4]).decode("utf-8", "ignore"))
+        except binascii.Error:
+            continue
+    return line if not decoded else line + " " + " ".join(decoded)
+
+
+def find_leaks(lines: Sequence[str], values: dict[str, str], *, first: bool = False) -> list[Leak]:
+    """Every line holding a value, compared ASCII-folded (so NFC, NFD and unaccented copies all match).
+
+    Values are looked up as runs of words (names) or windows of characters (numbers, codes): linear
+    in the length of the logs, whatever the number of patients.
+    """
+    wanted = {" ".join(_WORD.findall(_folded(v))): k for v, k in values.items()}
+    spans = {n.count(" ") + 1 for n in wanted}
     leaks = []
-    for line in lines:
-        folded = _folded(unicodedata.normalize("NFC", line))
-        for needle, kind in needles:
-            if needle in folded:
-                leaks.append(Leak(kind=kind, line=line[:300]))
+    for line in dict.fromkeys(lines):
+        words = _WORD.findall(_folded(unicodedata.normalize("NFC", _with_decoded(line))))
+        for kind in _hits(words, wanted, spans):
+            leaks.append(Leak(kind=kind, line=line[:300]))
+            if first:
+                return leaks
     return leaks
+
+
+SIGNXML_PAYLOAD_BUG = (
+    "BUG: signxml.processor logs every canonicalized document at DEBUG (the whole claim: base64 tables "
+    "holding names, CCCD, card numbers). adapter/signing/xmldsig.py verify_xml (CLI `verify`, the "
+    "signer's fallback self-check) and adapter/simulator/checks.py trigger it. Fix: "
+    "logging.getLogger('signxml').setLevel(logging.INFO) where logging is configured (CLI "
+    "_configure_logging and bootstrap), or a filter on that logger"
+)
+
+
+def logger_of(line: str) -> str:
+    """The logger name of a captured line ("name LEVEL message")."""
+    return line.split(" ", 1)[0]
+
+
+def _hits(words: list[str], wanted: dict[str, str], spans: set[int]) -> Iterator[str]:
+    for i in range(len(words)):
+        for n in spans:
+            kind = wanted.get(" ".join(words[i : i + n])) if i + n <= len(words) else None
+            if kind is not None:
+                yield kind
+    for word in words:  # a number inside a longer token ("DN4797...x"): only tokens with digits
+        if len(word) > MIN_LENGTH and not word.isalpha():
+            yield from (
+                kind
+                for needle, kind in wanted.items()
+                if " " not in needle and len(word) > len(needle) and needle in word
+            )
