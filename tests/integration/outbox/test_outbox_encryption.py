@@ -5,11 +5,12 @@ from __future__ import annotations
 import os
 import random
 import stat
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from datetime import datetime, timedelta
 from pathlib import Path
 
 import pytest
+from outbox_support import create_outbox_tables, server_database
 from sqlalchemy import Engine, select, update
 
 from adapter.crypto import MAGIC, PayloadCipher, envelope_key_id, key_id, new_key_text, write_private
@@ -207,3 +208,34 @@ def test_permission_problems_name_loose_secret_files(tmp_path: Path) -> None:
     assert all("S3cret" not in p for p in problems)
     pw.chmod(0o600)
     assert permission_problems(settings) == []
+
+
+@pytest.fixture(params=["sqlite", pytest.param("postgres", marks=pytest.mark.postgres),
+                        pytest.param("mariadb", marks=pytest.mark.mariadb)])
+def any_engine(request: pytest.FixtureRequest, sqlite_engine: Engine) -> Iterator[Engine]:
+    if request.param == "sqlite":
+        yield sqlite_engine
+        return
+    with server_database(request.param, "adapter_t_outbox_crypto") as engine:
+        create_outbox_tables(engine)
+        yield engine
+
+
+def test_sealed_rows_rotation_and_swap_on_every_database(any_engine: Engine, make_version: MakeVersion,
+                                                         now: datetime) -> None:
+    """Blob comparison (rekey's guard), row-value paging and binding behave alike on every dialect."""
+    first = sealed(any_engine, [K1])
+    ids = [first.enqueue(make_version(f"LK{i}"), now=now).item_id for i in range(3)]
+    ring = sealed(any_engine, [K2, K1])
+    assert ring.rekey(actor="ops", reason="rotation", now=now, batch_size=2).rewritten == 6
+    assert {envelope_key_id(p or b"") for i in ids for p in raw(any_engine, i)} == {key_id(K2)}
+    stolen = raw(any_engine, ids[0])[1]
+    with any_engine.begin() as c:
+        c.execute(update(outbox_version).where(outbox_version.c.item_id == ids[2])
+                  .values(signed_payload=stolen))
+    newest = sealed(any_engine, [K2])
+    claimed = newest.claim("w1", limit=5, now=now, lease_s=60)
+    assert [(c.item_id, c.payload) for c in claimed] == [(i, make_version(f"LK{n}").signed)
+                                                         for n, i in enumerate(ids[:2])]
+    detail = newest.get(ids[2])
+    assert detail is not None and detail.item.status is Status.DEAD
