@@ -61,6 +61,11 @@ def _signed_info_body(digest: str, *, canonical: bool) -> str:
             + f"<DigestValue>{digest}</DigestValue></Reference></SignedInfo>")
 
 
+# Rendered once: (before, after) the digest, as serialized and as canonicalized.
+_SERIALIZED_INFO = tuple(_signed_info_body("\0", canonical=False).split("\0"))
+_CANONICAL_INFO = tuple(_signed_info_body("\0", canonical=True).split("\0"))
+
+
 def sign_simple(document: bytes, key: KeyMaterial) -> bytes | None:
     """``sign_xml(document, key)``'s exact bytes, or ``None`` when the document is not of the simple shape.
 
@@ -78,12 +83,13 @@ def sign_simple(document: bytes, key: KeyMaterial) -> bytes | None:
     if not body.endswith(f"<{SLOT}/>".encode() + _tail_and_end(root)):
         return None
     digest = _b64(hashlib.sha256(canonical_document(root, body)).digest())
-    apex = f'<SignedInfo xmlns="{DS}"{namespaces}>'
-    value = key.private_key.sign((apex + _signed_info_body(digest, canonical=True)).encode(),
-                                 PKCS1v15(), SHA256())
-    signature = (f'<Signature xmlns="{DS}"><SignedInfo>' + _signed_info_body(digest, canonical=False)
-                 + f"<SignatureValue>{_b64(value)}</SignatureValue>"
-                 + _key_info((key.certificate, *key.chain)) + "</Signature>")
+    before, after = _CANONICAL_INFO
+    canonical_info = f'<SignedInfo xmlns="{DS}"{namespaces}>{before}{digest}{after}'
+    value = key.private_key.sign(canonical_info.encode(), PKCS1v15(), SHA256())
+    before, after = _SERIALIZED_INFO
+    signature = (f'<Signature xmlns="{DS}"><SignedInfo>{before}{digest}{after}'
+                 f"<SignatureValue>{_b64(value)}</SignatureValue>"
+                 f"{_key_info((key.certificate, *key.chain))}</Signature>")
     return _splice(body, root, signature.encode())
 
 
@@ -95,10 +101,10 @@ def _simple_shape(root: etree._Element) -> str | None:
         return None
     slot = root[-1]
     if slot.tag != SLOT or len(slot) or (slot.text or "").strip() or (slot.tail or "").strip(" \t\n") \
-            or root.find(f".//{_SIG}") is not None:
+            or next(root.iter(_SIG), None) is not None:
         return None
-    namespaces = slot.nsmap
-    if None in namespaces or namespaces != root.nsmap \
+    namespaces = root.nsmap
+    if None in namespaces or slot.nsmap != namespaces \
             or any(_URI_SPECIALS.intersection(uri) for uri in namespaces.values()):
         return None
     slot.text = None  # whitespace inside the empty slot goes, as on the signxml path
@@ -241,7 +247,7 @@ def _own_signature(root: etree._Element) -> etree._Element:
     slot = root[-1] if len(root) else None
     if slot is None or slot.tag != SLOT or len(slot) != 1 or slot[0].tag != _SIG:
         raise SignatureInvalid(f"exactly one Signature is expected, alone inside the trailing {SLOT}")
-    if len(root.findall(f".//{_SIG}")) != 1:
+    if sum(1 for _ in root.iter(_SIG)) != 1:
         raise SignatureInvalid("more than one Signature element")
     return slot[0]
 
