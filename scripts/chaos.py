@@ -6,7 +6,8 @@
 The simulator runs in its own process (``chaos_simulator.py``) so its records outlive
 every kill; it counts the requests in flight per account, from arrival until the reply is
 sent or the client goes away. The service is ``bhyt-adapter run`` in a subprocess,
-killed with SIGKILL after a seeded random uptime and restarted. Then it runs with faults on
+killed with SIGKILL after a seeded random uptime (then as soon as it holds items in
+flight, within 10 s) and restarted. Then it runs with faults on
 until the queue is empty, and a last ``run --once`` without faults drains what is left.
 
 Verdict: lost = finished HIS encounters the simulator never accepted (must be 0);
@@ -55,6 +56,7 @@ class Plan:
     concurrency: int = 16
     kill_window: tuple[float, float] = (4.0, 20.0)
     lease_s: float = 6.0
+    aim_s: float = 10.0
     settle_timeout_s: float = 900.0
     database_url: str | None = None
 
@@ -150,6 +152,7 @@ class Chaos:
             proc = self.service(n)
             uptime = rng.uniform(*self.plan.kill_window)
             time.sleep(uptime)
+            self._aim(seen)
             proc.send_signal(signal.SIGKILL)
             proc.wait()
             # Leases the dead process held; one still unexpired from an earlier kill is not new.
@@ -157,6 +160,13 @@ class Chaos:
             seen |= held
             self.kills.append({"kill": n + 1, "uptime_s": round(uptime, 2), "in_flight": len(held)})
             self.log(f"kill {n + 1}/{self.plan.kills} after {uptime:.1f} s: {len(held)} item(s) in flight")
+
+    def _aim(self, seen: set[tuple[int, str]]) -> None:
+        """Wait (at most ``aim_s``) for this process to hold items: a kill that finds nothing in
+        flight proves little. A slow start or an empty queue lets the kill go ahead anyway."""
+        deadline = time.monotonic() + self.plan.aim_s
+        while time.monotonic() < deadline and not self.leases() - seen:
+            time.sleep(0.05)
 
     def leases(self) -> set[tuple[int, str]]:
         """(item id, lease owner) of the items in ``sending``."""
@@ -171,8 +181,9 @@ class Chaos:
                              .where(outbox_item.c.status == "sending"))
             return {(int(i), str(owner)) for i, owner in rows}
 
-    def settle(self, finished: int) -> float:
-        """Run the service (faults still on) until every finished encounter is queued and settled."""
+    def settle(self, finished: int) -> int:
+        """Run the service (faults still on) until every finished encounter is queued and settled;
+        then stop it as a service manager does (SIGTERM). The service's exit code."""
         began = time.monotonic()
         proc = self.service(self.plan.kills)
         try:
@@ -183,8 +194,13 @@ class Chaos:
                     break
         finally:
             proc.send_signal(signal.SIGTERM)
-            proc.wait(timeout=120)
-        return time.monotonic() - began
+            try:
+                code = proc.wait(timeout=120)
+            except subprocess.TimeoutExpired:
+                self.log("the service did not stop within 120 s of SIGTERM; killing it")
+                proc.kill()
+                code = proc.wait()
+        return code
 
     def final_drain(self) -> int:
         """Faults off, then one ``run --once``: whatever was left goes now."""
@@ -219,23 +235,37 @@ class Chaos:
 
     def collect(self) -> dict[str, Any]:
         import httpx
-        from sqlalchemy import create_engine, select, text
+        from sqlalchemy import select
 
         from adapter.outbox.tables import outbox_attempt, outbox_item
 
         with self._engine().connect() as c:
             items = [dict(r._mapping) for r in c.execute(select(outbox_item))]
             attempts = [dict(r._mapping) for r in c.execute(select(outbox_attempt))]
-        his = create_engine(f"sqlite:///{(self.plan.workdir / 'his.sqlite').as_posix()}")
-        with his.connect() as c:
-            query = text("SELECT ma_lk FROM his_encounter WHERE finished = 1")
-            finished = [str(r[0]) for r in c.execute(query)]
-        his.dispose()
 
         def get(path: str) -> Any:
             return httpx.get(f"{self.sim_url}{path}", timeout=30).json()
-        return {"items": items, "attempts": attempts, "finished": finished, "receipts": get("/admin/records"),
-                "report": get("/admin/report"), "inflight": get("/chaos/inflight")}
+        return {"items": items, "attempts": attempts, "finished": self.finished(),
+                "receipts": get("/admin/records"), "report": get("/admin/report"),
+                "inflight": get("/chaos/inflight")}
+
+    def finished(self) -> list[str]:
+        """MA_LK of the finished encounters in the HIS: what must all be accepted."""
+        from sqlalchemy import create_engine, text
+
+        his = create_engine(f"sqlite:///{(self.plan.workdir / 'his.sqlite').as_posix()}")
+        try:
+            with his.connect() as c:
+                rows = c.execute(text("SELECT ma_lk FROM his_encounter WHERE finished = 1"))
+                return [str(r[0]) for r in rows]
+        finally:
+            his.dispose()
+
+    def database_in_use(self) -> bool:
+        """A given --database-url must be empty: an old watermark or queue would skew every figure."""
+        from sqlalchemy import inspect
+
+        return self.plan.database_url is not None and bool(inspect(self._engine()).get_table_names())
 
     def stop(self) -> None:
         for proc in self.procs:
@@ -256,7 +286,8 @@ def _config_text(plan: Plan, secret: Path) -> str:
     return (
         "# Written by scripts/chaos.py: the demo's configuration with short retry delays and lease.\n"
         f'workdir = "{wd}"\n{db}\n'
-        f'[his]\nurl = "sqlite:///{wd}/his.sqlite"\nprofile = "demo"\npoll_interval_s = 2\n\n'
+        f'[his]\nurl = "sqlite:///{wd}/his.sqlite"\nprofile = "demo"\n'
+        "poll_interval_s = 2\nbatch_size = 50\n\n"     # small batches: a kill mid-poll loses little
         '[signing]\nkind = "demo"\n\n'
         f'[gateway]\nenvironment = "simulator"\nmax_concurrency = {plan.concurrency}\n'
         f"read_timeout_s = {plan.read_timeout_s}\nconnect_timeout_s = 2\npool_timeout_s = 30\n"
@@ -271,10 +302,10 @@ def _config_text(plan: Plan, secret: Path) -> str:
 # ---- output ---------------------------------------------------------------------------------
 
 def summary(plan: Plan, verdict: Verdict, data: dict[str, Any], timings: dict[str, float],
-            kills: list[dict[str, Any]], final_exit: int) -> dict[str, Any]:
+            kills: list[dict[str, Any]], exits: dict[str, int]) -> dict[str, Any]:
     report = data["report"]
     return {"plan": {**asdict(plan), "workdir": str(plan.workdir)}, "timings_s": timings,
-            "verdict": chaos_verdict.as_dict(verdict), "kills": kills, "final_run_once_exit": final_exit,
+            "verdict": chaos_verdict.as_dict(verdict), "kills": kills, "exit_codes": exits,
             "simulator": {k: report.get(k) for k in ("received", "accepted", "duplicated", "replaced",
                                                      "reply_lost", "tokens_issued", "faults", "by_code")},
             "in_flight": data["inflight"]}
@@ -284,8 +315,8 @@ def summary(plan: Plan, verdict: Verdict, data: dict[str, Any], timings: dict[st
 
 def parse(argv: list[str] | None) -> argparse.Namespace:
     p = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
-    p.add_argument("--encounters", type=int, default=2000, help="encounters in the demo HIS (default 2000)")
-    p.add_argument("--kills", type=int, default=20, help="SIGKILLs of the service (default 20)")
+    p.add_argument("--encounters", type=int, help="encounters in the demo HIS (default 2000; quick 200)")
+    p.add_argument("--kills", type=int, help="SIGKILLs of the service (default 20; quick 5)")
     p.add_argument("--seed", type=int, default=1)
     p.add_argument("--quick", action="store_true", help="200 encounters, 5 kills, 0.1-0.5 s latency")
     p.add_argument("--latency", help="simulator latency MIN-MAX seconds (default 1-3; quick 0.1-0.5)")
@@ -309,8 +340,8 @@ def _pair(text: str) -> tuple[float, float]:
 
 def plan_of(args: argparse.Namespace) -> Plan:
     quick = args.quick
-    return Plan(encounters=200 if quick and args.encounters == 2000 else args.encounters,
-                kills=5 if quick and args.kills == 20 else args.kills, seed=args.seed,
+    return Plan(encounters=args.encounters or (200 if quick else 2000),
+                kills=args.kills if args.kills is not None else (5 if quick else 20), seed=args.seed,
                 workdir=(args.workdir or Path(tempfile.mkdtemp(prefix="bhyt-chaos-"))).resolve(),
                 latency=_pair(args.latency or ("0.1-0.5" if quick else "1-3")),
                 fail_rate=args.fail_rate, timeout_rate=args.timeout_rate, reset_rate=args.reset_rate,
@@ -324,31 +355,47 @@ def _say(message: str) -> None:
     print(f"[chaos] {message}", file=sys.stderr, flush=True)
 
 
-def run(plan: Plan, *, as_json: bool) -> int:
+def _refusal(plan: Plan, chaos: Chaos) -> str | None:
     if plan.workdir.exists() and any(plan.workdir.iterdir()):
-        print(f"work folder {plan.workdir} is not empty; remove it or pass --workdir", file=sys.stderr)
+        return f"work folder {plan.workdir} is not empty; remove it or pass --workdir"
+    if chaos.database_in_use():
+        return "the --database-url database is not empty; give the chaos run a new one"
+    return None
+
+
+def _phases(chaos: Chaos, timings: dict[str, float], exits: dict[str, int]) -> dict[str, Any]:
+    """Setup, kills, settle with faults on, final drain without faults; the collected records."""
+    def timed(name: str, step: Callable[[], Any]) -> Any:
+        mark = time.monotonic()
+        try:
+            return step()
+        finally:
+            timings[name] = time.monotonic() - mark
+
+    timed("setup", lambda: chaos.start_simulator(chaos.prepare()))
+    timed("kills", lambda: chaos.kill_loop(random.Random(chaos.plan.seed)))
+    exits["settle_sigterm"] = timed("settle (faults on)", lambda: chaos.settle(len(chaos.finished())))
+    exits["final_run_once"] = timed("final drain (faults off)", chaos.final_drain)
+    return chaos.collect()
+
+
+def run(plan: Plan, *, as_json: bool) -> int:
+    chaos, began = Chaos(plan=plan, log=_say), time.monotonic()
+    timings: dict[str, float] = {}
+    exits: dict[str, int] = {}
+    refusal = _refusal(plan, chaos)
+    if refusal:
+        print(refusal, file=sys.stderr)
         return 2
-    chaos, timings, began = Chaos(plan=plan, log=_say), {}, time.monotonic()
     try:
-        chaos.start_simulator(chaos.prepare())
-        timings["setup"] = time.monotonic() - began
-        mark = time.monotonic()
-        chaos.kill_loop(random.Random(plan.seed))
-        timings["kills"] = time.monotonic() - mark
-        finished = len(chaos.collect()["finished"])
-        timings["settle (faults on)"] = chaos.settle(finished)
-        mark = time.monotonic()
-        final_exit = chaos.final_drain()
-        timings["final drain (faults off)"] = time.monotonic() - mark
-        data = chaos.collect()
+        data = _phases(chaos, timings, exits)
     finally:
         chaos.stop()
     timings["total"] = time.monotonic() - began
     verdict = analyse(finished=data["finished"], receipts=data["receipts"], items=data["items"],
                       attempts=data["attempts"], peak=max(data["inflight"]["peak"].values(), default=0),
                       bound=plan.concurrency, in_flight_at_kills=sum(k["in_flight"] for k in chaos.kills))
-    result = summary(plan, verdict, data, {k: round(s, 1) for k, s in timings.items()}, chaos.kills,
-                     final_exit)
+    result = summary(plan, verdict, data, {k: round(s, 1) for k, s in timings.items()}, chaos.kills, exits)
     text = json.dumps(result, indent=2, default=str)
     (plan.workdir / "chaos-result.json").write_text(text, encoding="utf-8")
     if as_json:

@@ -133,7 +133,7 @@ def rows(result: Mapping[str, Any]) -> list[tuple[str, Any]]:
             *((f"outbox status: {k}", n) for k, n in sorted(v["statuses"].items())),
             *((f"attempts: {k}", n) for k, n in sorted(v["attempts"].items())),
             *((f"time: {k}", f"{s:.1f} s") for k, s in result["timings_s"].items()),
-            ("final run --once exit code", result["final_run_once_exit"])]
+            *((f"exit code: {k}", n) for k, n in result["exit_codes"].items())]
 
 
 def print_summary(result: Mapping[str, Any], *, show: int = 8) -> None:
