@@ -37,6 +37,7 @@ from adapter.signing.xmldsig import C14N_10, DECLARATION, DS, ENVELOPED, SLOT, p
 RSA_SHA256 = "http://www.w3.org/2001/04/xmldsig-more#rsa-sha256"
 SHA256_URI = "http://www.w3.org/2001/04/xmlenc#sha256"
 _SIG = f"{{{DS}}}Signature"
+_XML_NS = "{http://www.w3.org/XML/1998/namespace}"
 _OPEN_SLOT = f"<{SLOT}>".encode()
 _CLOSE_SLOT = f"</{SLOT}>".encode()
 # Characters a namespace URI must not hold for the template's attribute rendering to equal
@@ -102,6 +103,10 @@ def _simple_shape(root: etree._Element) -> str | None:
     slot = root[-1]
     if slot.tag != SLOT or len(slot) or (slot.text or "").strip() or (slot.tail or "").strip(" \t\n") \
             or next(root.iter(_SIG), None) is not None:
+        return None
+    # xml:* attributes of the root belong on SignedInfo's canonical form by C14N 1.0 (xmlsec1
+    # puts them there, libxml2's subtree C14N and so signxml do not): leave them to signxml.
+    if any(name.startswith(_XML_NS) for name in root.attrib):
         return None
     namespaces = root.nsmap
     if None in namespaces or slot.nsmap != namespaces \

@@ -99,6 +99,12 @@ LESS_PLAIN = {
     "root attributes unsorted": b'<R z="1" a="2" xmlns:q="urn:q" xmlns:b="urn:b"><A/><CHUKYDONVI/></R>',
     "non-ascii and entities": "<R><A>Nguyễn &#x1EC5; &lt;&gt;</A><CHUKYDONVI/></R>".encode(),
     "declaration single quotes": b"<?xml version='1.0' encoding='UTF-8'?>\n<R><A/><CHUKYDONVI /></R>",
+    "latin-1": '<?xml version="1.0" encoding="ISO-8859-1"?><R><A>café</A><CHUKYDONVI/></R>'.encode("latin-1"),
+    "utf-16": '<?xml version="1.0" encoding="UTF-16"?><R><A>Nguyễn</A><CHUKYDONVI/></R>'.encode("utf-16"),
+    "byte order mark": b'\xef\xbb\xbf<?xml version="1.0" encoding="utf-8"?><R><A>x</A><CHUKYDONVI/></R>',
+    "schema location on the root": (b'<R xmlns:xsi="http://www.w3.org/2001/XMLSchema-instance" '
+                                    b'xsi:noNamespaceSchemaLocation="r.xsd"><A/><CHUKYDONVI/></R>'),
+    "xml:lang below the root": b'<R><A xml:lang="vi">x</A><CHUKYDONVI/></R>',
 }
 
 
@@ -126,6 +132,8 @@ ODD = {
     "namespace declared on the slot": b'<R><A/><CHUKYDONVI xmlns:x="urn:x"/></R>',
     "attribute on the slot": b'<R><A/><CHUKYDONVI kind="don-vi"/></R>',
     "text after the slot": b"<R><A/><CHUKYDONVI/>trailing</R>",
+    "xml:lang on the root": b'<R xml:lang="vi"><A/><CHUKYDONVI/></R>',
+    "xml:space on the slot": b'<R><A/><CHUKYDONVI xml:space="preserve"/></R>',
 }
 
 
