@@ -505,9 +505,10 @@ def _volume() -> Iterator[FileCase]:
 
 
 BUG_HUGE_NUMBER = (
-    "BUG (crash): adapter/money.py r2() quantizes in the default 28-digit context; a quantity or price "
-    "of ~30 digits raises decimal.InvalidOperation out of validate_document (rules/money.py "
-    "_expected_totals), so `bhyt-adapter validate` dies and a HIS poll batch fails"
+    "BUG (crash): adapter/money.py r2() quantizes in the default 28-digit context; any money or quantity "
+    "element of XML1-XML3 holding ~30 digits raises decimal.InvalidOperation out of validate_document "
+    "(rules/money.py _expected_totals and the XML1 totals), so `bhyt-adapter validate` dies on one file "
+    "(the HIS path is safe since his/convert refuses >= 10^15)"
 )
 
 

@@ -10,6 +10,7 @@ import json
 import os
 import subprocess
 import sys
+from decimal import InvalidOperation
 from pathlib import Path
 from typing import Any
 
@@ -94,3 +95,20 @@ def test_cli_reports_a_huge_quantity_instead_of_crashing(tmp_path: Path) -> None
     )
     assert "Traceback" not in done.stderr
     assert done.returncode == 1 and str(case.rule) in done.stdout
+
+
+@pytest.mark.xfail(strict=True, reason=BUG_HUGE_NUMBER, raises=InvalidOperation)
+def test_validate_survives_huge_numbers_in_every_numeric_element() -> None:
+    """Every numeric element of XML1-XML3 (31 fields today crash): the file is reported, never a crash."""
+    import re
+
+    from badinput_files import base_tables, setter, with_table
+
+    from adapter import catalogue
+
+    for number in (1, 2, 3):
+        present = set(re.findall(rb"<([A-Z_0-9]+)>[0-9.]+</\1>", base_tables()[number]))
+        names = sorted(n for n in present if catalogue.field(number, "3176", n.decode()).numeric)
+        for name in names:
+            report = validate_document(with_table(number, setter(name.decode(), b"9" * 40)))
+            assert report.blocking, (number, name)
