@@ -107,7 +107,7 @@ def _add_export(qsub: argparse._SubParsersAction[Any]) -> None:
 def _add_keys(qsub: argparse._SubParsersAction[Any]) -> None:
     rekey = qsub.add_parser("rekey", help="re-encrypt stored payloads with the first (newest) key file")
     rekey.add_argument("--reason", default="key rotation")
-    rekey.add_argument("--batch-size", type=int, default=200)
+    rekey.add_argument("--batch-size", type=int, default=50, help="versions per transaction")
     rekey.add_argument("--json", action="store_true")
     rekey.set_defaults(func=_rekey)
     _operator(rekey)

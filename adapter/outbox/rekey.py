@@ -37,7 +37,7 @@ class RekeyReport:
 
 
 def rekey(engine: Engine, cipher: Cipher, *, actor: str, reason: str, now: datetime,
-          batch_size: int = 200) -> RekeyReport:
+          batch_size: int = 50) -> RekeyReport:
     """Seal every payload not already sealed with ``cipher.current_key_id``."""
     kid = cipher.current_key_id
     if kid is None:

@@ -24,7 +24,7 @@ from sqlalchemy import Connection, Engine, and_, exists, insert, or_, select, up
 
 from adapter.crypto import Cipher, NullCipher, associated_data
 from adapter.errors import InvalidTransition, PermanentError
-from adapter.outbox import actions, queries, rekey
+from adapter.outbox import actions, attempts, queries, rekey
 from adapter.outbox.retry import Action, Decision
 from adapter.outbox.states import Status, check, route_new_version
 from adapter.outbox.tables import audit_log, facility_switch, outbox_attempt, outbox_item, outbox_version
@@ -273,34 +273,12 @@ class OutboxStore:
         if got != 1:
             return None
         if frm is Status.SENDING:
-            self._record_lost_attempt(c, r, now)
+            attempts.record_lost(c, r, now)
         try:
             return self._claimed(c, r, r.current_version, r.attempts + 1, until, previous=frm)
         except PermanentError as exc:
-            self._unreadable(c, r, worker_id, now, exc)
+            attempts.record_unreadable(c, r, worker_id, now, exc)
             return None
-
-    def _unreadable(self, c: Connection, r: Any, worker_id: str, now: datetime, exc: PermanentError) -> None:
-        """A payload that cannot be decrypted (key removed, tampered) goes dead; the queue moves on."""
-        log.error("outbox payload unreadable item=%s ma_lk=%s: %s", r.id, r.ma_lk, exc)
-        c.execute(insert(outbox_attempt).values(
-            item_id=r.id, version=r.current_version, attempt_no=r.attempts + 1, worker_id=worker_id,
-            started_at=now, finished_at=now, outcome="dead", error_class=type(exc).__name__,
-            error=str(exc)[:500], dry_run=False))
-        c.execute(update(outbox_item).where(outbox_item.c.id == r.id).values(
-            status=check(Status.SENDING, Status.DEAD).value, lease_owner=None, lease_until=None,
-            sending_version=None, last_error=str(exc)[:500], updated_at=now))
-
-    @staticmethod
-    def _record_lost_attempt(c: Connection, r: Any, now: datetime) -> None:
-        """The previous worker's lease ran out: its attempt's outcome is unknown, so it is retried."""
-        log.warning("outbox lease expired item=%s ma_lk=%s owner=%s: outcome unknown, retrying",
-                    r.id, r.ma_lk, r.lease_owner)
-        c.execute(insert(outbox_attempt).values(
-            item_id=r.id, version=r.sending_version or r.current_version, attempt_no=r.attempts,
-            worker_id=r.lease_owner or "?", started_at=r.updated_at, finished_at=now, outcome="unknown",
-            error_class="LeaseExpired", error="worker lease expired before an outcome was recorded",
-            dry_run=False))
 
     def _claimed(self, c: Connection, r: Any, version: int, attempts: int, until: datetime,
                  previous: Status | None = None) -> ClaimedItem:
@@ -325,7 +303,7 @@ class OutboxStore:
                  now: datetime) -> bool:
         """Record an accepted submission. False if the lease was lost (the attempt is still logged)."""
         with self.engine.begin() as c:
-            self._attempt(c, item, worker_id, started_at, now, "accepted", reply=reply)
+            attempts.record(c, item, worker_id, started_at, now, "accepted", reply=reply)
             ok = self._finish(c, item, worker_id, Status.ACCEPTED, now, accepted_version=item.version,
                               last_error=None)
             if ok:
@@ -336,7 +314,7 @@ class OutboxStore:
              started_at: datetime, now: datetime, reply: GatewayReply | None = None) -> bool:
         """Record a failed attempt and move the item as the retry policy decided."""
         with self.engine.begin() as c:
-            self._attempt(c, item, worker_id, started_at, now, _OUTCOME[decision.action], reply=reply,
+            attempts.record(c, item, worker_id, started_at, now, _OUTCOME[decision.action], reply=reply,
                           error=error)
             ok = self._finish(c, item, worker_id, _FAIL_STATUS[decision.action], now,
                               next_attempt_at=decision.retry_at, last_error=decision.reason[:500])
@@ -362,19 +340,6 @@ class OutboxStore:
             outbox_item.c.id == item.item_id)).scalar_one()
         if current != item.version:
             self._reroute(c, item.item_id, now)
-
-    @staticmethod
-    def _attempt(c: Connection, item: ClaimedItem, worker_id: str, started_at: datetime, now: datetime,
-                 outcome: str, *, reply: GatewayReply | None = None, error: BaseException | None = None,
-                 dry_run: bool = False) -> None:
-        c.execute(insert(outbox_attempt).values(
-            item_id=item.item_id, version=item.version, attempt_no=item.attempts, worker_id=worker_id,
-            started_at=started_at, finished_at=now, outcome=outcome, request_hash=sha256_hex(item.payload),
-            http_status=reply.http_status if reply else None, code=reply.code if reply else None,
-            transaction_id=reply.transaction_id if reply else None,
-            received_at=reply.received_at if reply else None, message=reply.message if reply else None,
-            error_class=type(error).__name__ if error is not None else None,
-            error=str(error)[:500] if error is not None else None, dry_run=dry_run))
 
     # ---- console (delegated) ----------------------------------------------------------------
     def list_items(self, filters: ItemFilter | None = None) -> list[ItemRow]:
@@ -420,7 +385,7 @@ class OutboxStore:
         with self.engine.begin() as c:
             return actions.prune(c, now=now, days=days, actor=actor, reason=reason)
 
-    def rekey(self, *, actor: str, reason: str, now: datetime, batch_size: int = 200) -> rekey.RekeyReport:
+    def rekey(self, *, actor: str, reason: str, now: datetime, batch_size: int = 50) -> rekey.RekeyReport:
         """Re-encrypt every stored payload not sealed with the current key (audited per batch)."""
         return rekey.rekey(self.engine, self.cipher, actor=actor, reason=reason, now=now,
                            batch_size=batch_size)

@@ -239,3 +239,29 @@ def test_sealed_rows_rotation_and_swap_on_every_database(any_engine: Engine, mak
                                                          for n, i in enumerate(ids[:2])]
     detail = newest.get(ids[2])
     assert detail is not None and detail.item.status is Status.DEAD
+
+
+def test_cli_payload_is_the_plaintext_signed_bytes(tmp_path: Path, make_version: MakeVersion, now: datetime,
+                                                   monkeypatch: pytest.MonkeyPatch,
+                                                   capsysbinary: pytest.CaptureFixture[bytes]) -> None:
+    from adapter.cli.main import main
+
+    key = tmp_path / "keys" / "k.key"
+    write_private(key, new_key_text().encode())
+    monkeypatch.setenv("ADAPTER_WORKDIR", str(tmp_path / "var"))
+    monkeypatch.setenv("ADAPTER_OUTBOX__ENCRYPTION_KEY_FILES", f'["{key.as_posix()}"]')
+    monkeypatch.delenv("ADAPTER_CONFIG", raising=False)
+    monkeypatch.delenv("ADAPTER_DATABASE_URL", raising=False)
+    store = open_store(Settings())
+    v = make_version("LK1")
+    item_id = store.enqueue(v, now=now).item_id
+    assert (raw(store.engine, item_id)[1] or b"").startswith(MAGIC)
+    out = tmp_path / "out" / "claim.xml"
+    assert main(["queue", "show", str(item_id), "--payload", "-o", str(out)]) == 0
+    assert out.read_bytes() == v.signed
+    if os.name == "posix":
+        assert stat.S_IMODE(out.stat().st_mode) == 0o600
+    capsysbinary.readouterr()
+    assert main(["queue", "show", str(item_id), "--payload"]) == 0
+    assert capsysbinary.readouterr().out == v.signed
+    store.engine.dispose()
