@@ -29,7 +29,8 @@ HEADER = """# Bad input: what the adapter does with it
 Issue 10, items 6–8. Every case below is a test (`tests/badinput/`): the HIS cases corrupt one
 encounter each of ONE demo HIS that goes through the real pipeline (SQL reader, mappers,
 validation, signing, outbox, HTTP to the simulator); the file cases go through
-`validate_document` and `bhyt-adapter validate`. *Held* means the outbox item is `needs_fix`
+`validate_document`, `bhyt-adapter validate` and the `[his] drop_folder` of a running App (refused
+files land in `failed/` with the located issues in their report; the clean claim is queued and sent). *Held* means the outbox item is `needs_fix`
 with an issue carrying the rule at the place named (`TABLE.field`; `HIS.<view>[row].<column>`
 for rows the reader could not convert). *Sent* means accepted by the simulator, with no
 blocking issue. A **known bug** row is a strict `xfail` today: the expected column says what

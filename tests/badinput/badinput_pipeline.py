@@ -44,11 +44,15 @@ class Outcome:
         return {str(i["rule"]) for i in self.issues if i.get("severity") == "blocking"}
 
 
-def settings(workdir: Path, his: Path) -> Settings:
+def settings(workdir: Path, his: Path | None, drop_folder: Path | None = None) -> Settings:
+    """The demo configuration: a HIS database, a drop folder (taken as soon as written), or both."""
+    his_section: dict[str, Any] = {"url": f"sqlite:///{his}"} if his is not None else {}
+    if drop_folder is not None:
+        his_section.update(drop_folder=drop_folder, drop_folder_settle_s=0.0)
     return Settings.model_validate(
         {
             "workdir": workdir,
-            "his": {"url": f"sqlite:///{his}"},
+            "his": his_section,
             "facilities": [
                 {
                     "ma_cskcb": FACILITY,
@@ -88,10 +92,15 @@ def certificate_pem(app: App) -> bytes:
 
 @contextmanager
 def running_app(
-    workdir: Path, his: Path, *, trust_certificate: bool = True, faults: Faults | None = None
+    workdir: Path,
+    his: Path | None,
+    *,
+    trust_certificate: bool = True,
+    faults: Faults | None = None,
+    drop_folder: Path | None = None,
 ) -> Iterator[App]:
     """An App wired to a fresh simulator (that trusts its demo certificate unless told not to)."""
-    app = bootstrap(settings(workdir, his))
+    app = bootstrap(settings(workdir, his, drop_folder))
     try:
         pem = certificate_pem(app)
         config = SimulatorConfig(

@@ -255,3 +255,34 @@ def test_gateway_client_never_parses_an_xml_reply(attack: Attack, canary: Canary
         assert seen, "the claim request was never made"
     finally:
         client.close()
+
+
+# -- drop folder (the HIS's own export files), through the composition root ---------------------------
+
+
+def test_drop_folder_refuses_every_dtd_and_fetches_nothing(
+    tmp_path: Path, canary: Canary, fresh_listener: Listener
+) -> None:
+    from badinput_pipeline import running_app
+
+    inbox = tmp_path / "inbox"
+    inbox.mkdir()
+    found = attacks(canary.path, fresh_listener.url)
+    for attack in found:
+        (inbox / f"{attack.name}.xml").write_bytes(attack(claim(), "MACSKCB"))
+        (inbox / f"{attack.name}_inner.xml").write_bytes(
+            claim({**base_tables(), 1: attack(base_tables()[1], "MA_LK")})
+        )
+    with running_app(tmp_path / "work", None, drop_folder=inbox) as app:
+        app.poll_his()
+    reports = {
+        p.name.removesuffix(".xml.report.json"): p.read_text(encoding="utf-8")
+        for p in inbox.rglob("*.report.json")
+    }
+    assert len(reports) == 2 * len(found) and not list(inbox.glob("*.xml"))
+    for attack in (a for a in found if a.declares_dtd):
+        for stem in (attack.name, f"{attack.name}_inner"):
+            assert (inbox / "failed" / f"{stem}.xml").exists(), stem
+            assert '"queued": false' in reports[stem], stem
+    assert all(canary.secret not in text for text in reports.values())
+    assert fresh_listener.hits == []
