@@ -82,3 +82,34 @@ def test_expiring_soon_signs_and_warns_once_a_day_with_the_fingerprint_only(
     assert warnings == [f"facility certificate {certificate_fingerprint(cert)} expires in 10 day(s): "
                         "renew and register the new one"]
     assert signer.health().days_left == 10
+
+
+class _MovableClock:
+    """A clock the test moves forward: one long-lived signer crosses its certificate's dates."""
+
+    def __init__(self, at: datetime) -> None:
+        self.at = at
+
+    def now(self) -> datetime:
+        return self.at
+
+
+def test_one_signer_warns_then_refuses_as_time_passes(
+        cert_factory: Callable[..., x509.Certificate], rsa_key: rsa.RSAPrivateKey, claim: bytes,
+        now: datetime, caplog: pytest.LogCaptureFixture) -> None:
+    cert = cert_factory(not_before=now - timedelta(days=1), not_after=now + timedelta(days=100))
+    clock = _MovableClock(now)
+    signer = FacilitySigner(KeyMaterial(private_key=rsa_key, certificate=cert), clock=clock,
+                            expiry_warning_days=30)
+    with caplog.at_level(logging.WARNING, logger="adapter.signing"):
+        signer.sign(claim)                                  # inside the plainly-valid window
+        assert not caplog.records
+        clock.at = now + timedelta(days=75)                 # 25 days left: warns
+        signer.sign(claim)
+        assert "expires in 25 day(s)" in caplog.text
+        clock.at = now + timedelta(days=100, seconds=1)     # expired: refused
+        with pytest.raises(CertificateError, match="expired"):
+            signer.sign(claim)
+        clock.at = now - timedelta(days=2)                  # before not_before: refused
+        with pytest.raises(CertificateError, match="valid from"):
+            signer.sign(claim)
