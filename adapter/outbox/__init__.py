@@ -6,8 +6,11 @@ modules stay free of SQLAlchemy):
 * ``states``: ``Status``, ``TRANSITIONS``, ``check(frm, to)``, ``route_new_version(...)`` (pure)
 * ``retry``: ``RetryPolicy.decide(error, attempts, now, rng) -> Decision`` (pure)
 * ``values``: ``NewVersion``, ``EnqueueResult``, ``ClaimedItem``, ``ItemFilter``, ...
-* ``store``: ``OutboxStore(engine, replacement_policy=...)``
+* ``store``: ``OutboxStore(engine, replacement_policy=..., cipher=...)``; payload columns are
+  sealed with ``adapter.crypto`` (``NullCipher`` when encryption is off); ``rekey(...)``
 * ``worker``: ``Worker(...).drain(...) -> DrainReport``
-* ``open``: ``make_engine(url)``, ``open_store(settings)``, ``sending_facilities(settings)``
+* ``open``: ``make_engine(url)``, ``open_store(settings)``, ``sending_facilities(settings)``,
+  ``permission_problems(settings) -> list[str]``
+* ``rekey``: ``rekey(engine, cipher, actor=, reason=, now=, batch_size=) -> RekeyReport``
 * ``migrate``: ``upgrade(engine_or_connection, revision="head")``
 """
