@@ -75,9 +75,11 @@ class TokenConnection:
     shares this connection instead of opening its own session.
     """
 
-    def __init__(self, token: pkcs11.Token, pin: str) -> None:
+    def __init__(self, token: pkcs11.Token, pin: str,
+                 locate: Callable[[], pkcs11.Token] | None = None) -> None:
         self._token = token
         self._pin = pin
+        self._locate = locate      # finds the token again by its label (None: keep the first one)
         self._lock = threading.Lock()
         self._session: pkcs11.Session | None = None
 
@@ -89,10 +91,21 @@ class TokenConnection:
         with self._lock:
             try:
                 return action(self._open())
-            except _SESSION_LOST:
+            except _UNAVAILABLE:
                 log.warning("PKCS#11 session lost; reopening it once")
                 self._close_locked()
-                return action(self._open())
+                return action(self._reopen())
+
+    def _reopen(self) -> pkcs11.Session:
+        try:
+            return self._open()
+        except _UNAVAILABLE:
+            if self._locate is None:
+                raise
+            # A token plugged back in may sit in another slot: find it again by its label
+            # (SignerUnavailable from there while it is still out).
+            self._token = self._locate()
+            return self._open()
 
     def close(self) -> None:
         with self._lock:
@@ -124,7 +137,8 @@ def connect(module: Path, token_label: str, pin: str) -> TokenConnection:
             if not known.has_pin(pin):
                 raise ConfigError(f"token {token_label!r} is already open in this process with another PIN")
             return known
-        connection = TokenConnection(_token(module, token_label), pin)
+        connection = TokenConnection(_token(module, token_label), pin,
+                                     locate=lambda: _token(module, token_label))
         _connections[(str(module), token_label)] = connection
         return connection
 

@@ -130,3 +130,25 @@ def _token_with_key(token: SoftToken, label: str, material: KeyMaterial, workdir
 def _run(token: SoftToken, *args: str) -> None:
     result = subprocess.run(args, env=token.env, capture_output=True, text=True, timeout=60, check=False)
     assert result.returncode == 0, f"{args[0]} failed: {result.stderr or result.stdout}"
+
+
+@pytest.mark.softhsm
+@pytest.mark.usefixtures("released_tokens")
+def test_token_plugged_back_in_signs_again(softhsm_token: SoftToken, material: KeyMaterial,
+                                           tmp_path: Path) -> None:
+    import pkcs11
+
+    label = "replug-me"
+    _token_with_key(softhsm_token, label, material, tmp_path)
+    pkcs11.lib(str(softhsm_token.module)).reinitialize()
+    signer = FacilitySigner(open_pkcs11(softhsm_token.module, label, key_label="k", pin=softhsm_token.pin),
+                            clock=FixedClock(at=datetime.now(UTC)))
+    expected = sign_xml(DOCUMENTS[1], material)
+    assert signer.sign(DOCUMENTS[1]) == expected
+    _run(softhsm_token, "softhsm2-util", "--delete-token", "--token", label)
+    pkcs11.lib(str(softhsm_token.module)).reinitialize()
+    with pytest.raises(SignerUnavailable):
+        signer.sign(DOCUMENTS[1])
+    _token_with_key(softhsm_token, label, material, tmp_path)   # the same token, plugged back in
+    pkcs11.lib(str(softhsm_token.module)).reinitialize()
+    assert signer.sign(DOCUMENTS[1]) == expected
