@@ -81,6 +81,7 @@ class Chaos:
     kills: list[dict[str, Any]] = field(default_factory=list)
     procs: list[subprocess.Popen[bytes]] = field(default_factory=list)
     engine: Any = None
+    settle_mean: float = 0.0                  # mean requests in flight while the backlog drained
 
     @property
     def config(self) -> Path:
@@ -184,7 +185,7 @@ class Chaos:
     def settle(self, finished: int) -> int:
         """Run the service (faults still on) until every finished encounter is queued and settled;
         then stop it as a service manager does (SIGTERM). The service's exit code."""
-        began = time.monotonic()
+        began, before = time.monotonic(), self.inflight()
         proc = self.service(self.plan.kills)
         try:
             while time.monotonic() - began < self.plan.settle_timeout_s:
@@ -200,7 +201,14 @@ class Chaos:
                 self.log("the service did not stop within 120 s of SIGTERM; killing it")
                 proc.kill()
                 code = proc.wait()
+        self.settle_mean = _mean_between(before, self.inflight())
         return code
+
+    def inflight(self) -> dict[str, Any]:
+        import httpx
+
+        data: dict[str, Any] = httpx.get(f"{self.sim_url}/chaos/inflight", timeout=30).json()
+        return data
 
     def final_drain(self) -> int:
         """Faults off, then one ``run --once``: whatever was left goes now."""
@@ -247,7 +255,7 @@ class Chaos:
             return httpx.get(f"{self.sim_url}{path}", timeout=30).json()
         return {"items": items, "attempts": attempts, "finished": self.finished(),
                 "receipts": get("/admin/records"), "report": get("/admin/report"),
-                "inflight": get("/chaos/inflight")}
+                "inflight": {**self.inflight(), "mean_while_settling": self.settle_mean}}
 
     def finished(self) -> list[str]:
         """MA_LK of the finished encounters in the HIS: what must all be accepted."""
@@ -274,6 +282,13 @@ class Chaos:
                 proc.wait(timeout=20)
         if self.engine is not None:
             self.engine.dispose()
+
+
+def _mean_between(before: Mapping[str, Any], after: Mapping[str, Any]) -> float:
+    """Mean requests in flight (busiest account) between two counter reports."""
+    elapsed = after["clock"] - before["clock"]
+    busy = [b - before["busy_s"].get(a, 0.0) for a, b in after["busy_s"].items()]
+    return round(max(busy, default=0.0) / elapsed, 2) if elapsed > 0 else 0.0
 
 
 def _pending(counts: Mapping[str, int]) -> bool:

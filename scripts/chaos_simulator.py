@@ -16,6 +16,7 @@ import json
 import logging
 import socket
 import sys
+import time
 from collections import Counter
 from collections.abc import Awaitable, Callable
 from pathlib import Path
@@ -42,22 +43,42 @@ class InFlight:
         self.now: Counter[str] = Counter()
         self.peak: Counter[str] = Counter()
         self.requests: Counter[str] = Counter()
+        self.busy: dict[str, float] = {}          # integral of "now" over time, per account
+        self.span: dict[str, tuple[float, float]] = {}   # first and last change
+
+    def report(self) -> dict[str, Any]:
+        """Peak; mean in flight between the first request and the last reply; and the running
+        integral with its clock, so a caller can take the mean over any window (utilisation)."""
+        t = time.monotonic()
+        mean = {a: round(self.busy[a] / max(last - first, 1e-9), 2) for a, (first, last) in self.span.items()}
+        busy = {a: self.busy[a] + self.now[a] * (t - last) for a, (_, last) in self.span.items()}
+        return {"peak": self.peak, "mean": mean, "requests": self.requests, "now": self.now,
+                "busy_s": busy, "clock": t}
+
+    def _change(self, account: str, delta: int) -> None:
+        t = time.monotonic()
+        first, last = self.span.get(account, (t, t))
+        self.busy[account] = self.busy.get(account, 0.0) + self.now[account] * (t - last)
+        self.span[account] = (first, t)
+        self.now[account] += delta
+        self.peak[account] = max(self.peak[account], self.now[account])
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> Any:
         if scope["type"] == "http" and scope["path"] == "/chaos/inflight":
-            return await _json_reply(send, {"peak": self.peak, "requests": self.requests, "now": self.now})
+            return await _json_reply(send, self.report())
         if scope["type"] != "http" or not scope["path"].startswith("/api/"):
             return await self.app(scope, receive, send)
         body = await _read_body(receive)
         account = _account(scope, body)
-        self._enter(account)
+        self.requests[account] += 1
+        self._change(account, +1)
         done = False
 
         def leave(*_: object) -> None:
             nonlocal done
             if not done:
                 done = True
-                self.now[account] -= 1
+                self._change(account, -1)
 
         # With the body read, uvicorn's receive() returns only on disconnect or once the reply is sent.
         gone = asyncio.ensure_future(receive())
@@ -67,11 +88,6 @@ class InFlight:
         finally:
             leave()
             gone.cancel()
-
-    def _enter(self, account: str) -> None:
-        self.requests[account] += 1
-        self.now[account] += 1
-        self.peak[account] = max(self.peak[account], self.now[account])
 
 
 async def _read_body(receive: Receive) -> bytes:

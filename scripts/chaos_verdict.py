@@ -128,6 +128,7 @@ def rows(result: Mapping[str, Any]) -> list[tuple[str, Any]]:
             ("replacements (must be 0)", v["replacements"]),
             ("peak requests in flight for the account", v["peak_in_flight"]),
             ("bound: gateway.max_concurrency", v["bound"]),
+            ("mean requests in flight while the backlog drained", result["in_flight"]["mean_while_settling"]),
             ("simulator requests received (files)", sim["received"]), ("tokens issued", sim["tokens_issued"]),
             *((f"fault injected: {k}", n) for k, n in sorted((sim["faults"] or {}).items())),
             *((f"outbox status: {k}", n) for k, n in sorted(v["statuses"].items())),

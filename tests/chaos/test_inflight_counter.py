@@ -64,6 +64,7 @@ def test_concurrent_requests_are_counted_per_account(base_url: str) -> None:
     assert report["peak"] == {"a": 3, "b": 2}
     assert report["requests"] == {"a": 3, "b": 2}
     assert report["now"] == {"a": 0, "b": 0}
+    assert 1.0 < report["mean"]["a"] <= 3.0        # three overlapping requests for most of the span
 
 
 def test_a_client_that_gave_up_is_no_longer_in_flight(base_url: str) -> None:
