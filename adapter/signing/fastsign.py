@@ -30,7 +30,7 @@ from cryptography.hazmat.primitives.hashes import SHA256
 from cryptography.hazmat.primitives.serialization import Encoding
 from lxml import etree
 
-from adapter.errors import SignatureInvalid, XmlInputError
+from adapter.errors import SignatureInvalid, SigningError, XmlInputError
 from adapter.signing.keys import KeyMaterial
 from adapter.signing.xmldsig import C14N_10, DECLARATION, DS, ENVELOPED, SLOT, parse_document
 
@@ -86,7 +86,10 @@ def sign_simple(document: bytes, key: KeyMaterial) -> bytes | None:
     digest = _b64(hashlib.sha256(canonical_document(root, body)).digest())
     before, after = _CANONICAL_INFO
     canonical_info = f'<SignedInfo xmlns="{DS}"{namespaces}>{before}{digest}{after}'
-    value = key.private_key.sign(canonical_info.encode(), PKCS1v15(), SHA256())
+    try:
+        value = key.private_key.sign(canonical_info.encode(), PKCS1v15(), SHA256())
+    except (ValueError, TypeError) as exc:  # as on the signxml path; adapter errors pass through
+        raise SigningError(f"signing failed: {type(exc).__name__}") from exc
     before, after = _SERIALIZED_INFO
     signature = (f'<Signature xmlns="{DS}"><SignedInfo>{before}{digest}{after}'
                  f"<SignatureValue>{_b64(value)}</SignatureValue>"

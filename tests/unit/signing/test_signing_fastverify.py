@@ -121,3 +121,45 @@ def test_a_key_that_does_not_match_the_certificate_never_leaves_the_signer(
 def test_not_xml_is_a_signature_error(material: KeyMaterial) -> None:
     with pytest.raises(SignatureInvalid, match="well-formed"):
         verify_own(b"not xml", material.certificate)
+
+
+class _BrokenKey(rsa.RSAPrivateKey):
+    """A key object that fails the way a misbehaving HSM wrapper might (third-party interface double)."""
+
+    def __init__(self, public: rsa.RSAPublicKey) -> None:
+        self._public = public
+
+    def sign(self, data: bytes, padding: object, algorithm: object) -> bytes:  # type: ignore[override]
+        raise ValueError("digest too long for the key")
+
+    def public_key(self) -> rsa.RSAPublicKey:
+        return self._public
+
+    @property
+    def key_size(self) -> int:
+        return self._public.key_size
+
+    def decrypt(self, ciphertext: bytes, padding: object) -> bytes:  # type: ignore[override]
+        raise NotImplementedError
+
+    def private_numbers(self) -> rsa.RSAPrivateNumbers:
+        raise NotImplementedError
+
+    def private_bytes(self, *args: object) -> bytes:  # type: ignore[override]
+        raise NotImplementedError
+
+    def __copy__(self) -> _BrokenKey:
+        return self
+
+    def __deepcopy__(self, memo: dict[int, object]) -> _BrokenKey:
+        return self
+
+
+def test_a_key_error_is_a_signing_error_on_both_paths(material: KeyMaterial, claim: bytes) -> None:
+    public = material.certificate.public_key()
+    assert isinstance(public, rsa.RSAPublicKey)
+    broken = KeyMaterial(private_key=_BrokenKey(public), certificate=material.certificate)
+    with pytest.raises(SigningError, match="ValueError"):
+        sign_simple(claim, broken)
+    with pytest.raises(SigningError, match="ValueError"):
+        sign_xml(claim, broken)
