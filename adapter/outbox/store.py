@@ -174,16 +174,30 @@ class OutboxStore:
             raise InvalidTransition(f"outbox item {item_id} is no longer {frm}; not moved to {to}")
 
     # ---- signing of extracted items ----------------------------------------------------------
-    def pending_signatures(self, *, limit: int) -> list[PendingSignature]:
+    def pending_signatures(self, *, limit: int, now: datetime | None = None) -> list[PendingSignature]:
+        """Extracted versions to sign. One that cannot be decrypted goes to needs_fix (given ``now``;
+        else it is skipped) so it never stops the others from being signed."""
         q = (select(outbox_item.c.id, outbox_item.c.current_version, outbox_item.c.ma_cskcb,
                     outbox_item.c.ma_lk, outbox_version.c.unsigned_payload)
              .join(outbox_version, and_(outbox_version.c.item_id == outbox_item.c.id,
                                         outbox_version.c.version == outbox_item.c.current_version))
              .where(outbox_item.c.status == Status.EXTRACTED.value).order_by(outbox_item.c.id).limit(limit))
         with self.engine.connect() as c:
-            return [PendingSignature(item_id=r[0], version=r[1], ma_cskcb=r[2], ma_lk=r[3],
-                                     unsigned=self._open(r[4], r[0], r[1], "unsigned") or b"")
-                    for r in c.execute(q)]
+            rows = c.execute(q).all()
+        pending, unreadable = [], []
+        for r in rows:
+            try:
+                unsigned = self._open(r[4], r[0], r[1], "unsigned") or b""
+            except PermanentError as exc:
+                log.error("outbox payload unreadable item=%s ma_lk=%s: %s", r[0], r[3], exc)
+                unreadable.append((r[0], str(exc)))
+                continue
+            pending.append(PendingSignature(item_id=r[0], version=r[1], ma_cskcb=r[2], ma_lk=r[3],
+                                            unsigned=unsigned))
+        if now is not None:
+            for item_id, reason in unreadable:
+                self.mark_needs_fix(item_id, expected=Status.EXTRACTED, reason=reason, now=now)
+        return pending
 
     def attach_signature(self, item_id: int, version: int, signed: bytes, *, fingerprint: str,
                          now: datetime) -> bool:

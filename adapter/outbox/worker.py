@@ -160,7 +160,7 @@ class Worker:
     def sign_pending(self, *, limit: int) -> int:
         """Sign extracted items; a signing failure sends that item to needs_fix, not the batch."""
         signed = 0
-        for pending in self.store.pending_signatures(limit=limit):
+        for pending in self.store.pending_signatures(limit=limit, now=self.clock.now()):
             signer = self.signer_for(pending.ma_cskcb)
             if signer is None:
                 log.warning("outbox no signer for facility=%s item=%s", pending.ma_cskcb, pending.item_id)

@@ -265,3 +265,20 @@ def test_cli_payload_is_the_plaintext_signed_bytes(tmp_path: Path, make_version:
     assert main(["queue", "show", str(item_id), "--payload"]) == 0
     assert capsysbinary.readouterr().out == v.signed
     store.engine.dispose()
+
+
+def test_unreadable_unsigned_payload_goes_to_needs_fix_and_signing_goes_on(
+        sqlite_engine: Engine, make_version: MakeVersion, now: datetime) -> None:
+    store = sealed(sqlite_engine, [K1])
+    bad = store.enqueue(make_version("BAD", signed=False), now=now).item_id
+    good = store.enqueue(make_version("GOOD", signed=False), now=now).item_id
+    tampered = bytearray(raw(sqlite_engine, bad)[0] or b"")
+    tampered[-1] ^= 0x01
+    with sqlite_engine.begin() as c:
+        c.execute(update(outbox_version).where(outbox_version.c.item_id == bad)
+                  .values(unsigned_payload=bytes(tampered)))
+    assert [p.item_id for p in store.pending_signatures(limit=5)] == [good]      # a preview: untouched
+    assert [p.item_id for p in store.pending_signatures(limit=5, now=now)] == [good]
+    detail = store.get(bad)
+    assert detail is not None and detail.item.status is Status.NEEDS_FIX
+    assert f"outbox item {bad} version 1 (unsigned payload)" in (detail.item.last_error or "")
