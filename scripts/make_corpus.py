@@ -18,6 +18,7 @@ ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT / "tests" / "badinput"))
 sys.path.insert(0, str(ROOT / "tests" / "security"))
 
+import badinput_db  # noqa: E402
 import badinput_files  # noqa: E402
 import badinput_his  # noqa: E402
 import patient_data  # noqa: E402
@@ -30,7 +31,9 @@ Issue 10, items 6–8. Every case below is a test (`tests/badinput/`): the HIS c
 encounter each of ONE demo HIS that goes through the real pipeline (SQL reader, mappers,
 validation, signing, outbox, HTTP to the simulator); the file cases go through
 `validate_document`, `bhyt-adapter validate` and the `[his] drop_folder` of a running App (refused
-files land in `failed/` with the located issues in their report; the clean claim is queued and sent). *Held* means the outbox item is `needs_fix`
+files land in `failed/` with the located issues in their report; the clean claim is queued and sent).
+The HIS corpus also runs on PostgreSQL and MariaDB (`test_badinput_backends.py`): every corruption the
+server can store must end exactly as on SQLite. *Held* means the outbox item is `needs_fix`
 with an issue carrying the rule at the place named (`TABLE.field`; `HIS.<view>[row].<column>`
 for rows the reader could not convert). *Sent* means accepted by the simulator, with no
 blocking issue. A **known bug** row is a strict `xfail` today: the expected column says what
@@ -91,6 +94,7 @@ def bugs() -> list[str]:
     found = [c.bug for c in badinput_his.cases()] + [c.bug for c in badinput_files.cases()]
     seen = dict.fromkeys(b for b in found if b)
     seen[patient_data.SIGNXML_PAYLOAD_BUG] = None  # found by tests/security (logs), listed here too
+    seen[badinput_db.BUG_MARIADB_UTF8] = None  # found by test_badinput_backends.py
     return ["## Known bugs (strict xfail)", "", *[f"* {_cell(b)}" for b in seen]]
 
 

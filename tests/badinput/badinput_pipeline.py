@@ -44,9 +44,14 @@ class Outcome:
         return {str(i["rule"]) for i in self.issues if i.get("severity") == "blocking"}
 
 
-def settings(workdir: Path, his: Path | None, drop_folder: Path | None = None) -> Settings:
+def his_url(his: Path | str) -> str:
+    """A SQLAlchemy URL: a path is a SQLite file, a string is already a URL (PostgreSQL, MariaDB)."""
+    return his if isinstance(his, str) else f"sqlite:///{his}"
+
+
+def settings(workdir: Path, his: Path | str | None, drop_folder: Path | None = None) -> Settings:
     """The demo configuration: a HIS database, a drop folder (taken as soon as written), or both."""
-    his_section: dict[str, Any] = {"url": f"sqlite:///{his}"} if his is not None else {}
+    his_section: dict[str, Any] = {"url": his_url(his)} if his is not None else {}
     if drop_folder is not None:
         his_section.update(drop_folder=drop_folder, drop_folder_settle_s=0.0)
     return Settings.model_validate(
@@ -68,15 +73,15 @@ def settings(workdir: Path, his: Path | None, drop_folder: Path | None = None) -
     )
 
 
-def demo_his(path: Path, *, encounters: int, seed: int = 1) -> list[demo_data.GeneratedEncounter]:
+def demo_his(path: Path | str, *, encounters: int, seed: int = 1) -> list[demo_data.GeneratedEncounter]:
     """Write the demo HIS and return the encounters it holds (same seed, same data)."""
     generate_demo_his(path, encounters=encounters, seed=seed, ma_cskcb=FACILITY)
     return demo_data.generate(encounters=encounters, seed=seed, ma_cskcb=FACILITY)
 
 
 @contextmanager
-def his_connection(path: Path) -> Iterator[Any]:
-    engine = create_engine(f"sqlite:///{path}")
+def his_connection(his: Path | str) -> Iterator[Any]:
+    engine = create_engine(his_url(his))
     try:
         with engine.begin() as conn:
             yield conn
@@ -93,7 +98,7 @@ def certificate_pem(app: App) -> bytes:
 @contextmanager
 def running_app(
     workdir: Path,
-    his: Path | None,
+    his: Path | str | None,
     *,
     trust_certificate: bool = True,
     faults: Faults | None = None,
