@@ -50,7 +50,9 @@ def sign_xml(document: bytes, key: KeyMaterial) -> bytes:
     signer.namespaces = {None: DS}  # type: ignore[dict-item]  # signxml's documented way to drop ds:
     try:
         signed = signer.sign(root, key=key.private_key, cert=[key.certificate, *key.chain])
-    except (SignXMLException, ValueError, TypeError) as exc:
+    except (SignXMLException, ValueError, TypeError, etree.LxmlError) as exc:
+        # LxmlError: signxml re-parses its own serialization and can choke on it (e.g. a
+        # namespace URI holding '&').
         raise SigningError(f"signing failed: {type(exc).__name__}") from exc
     _one_line_certificates(signed)
     return serialize(signed)
@@ -209,7 +211,7 @@ def _verify_crypto(document: bytes, cert: x509.Certificate, at: datetime | None)
     try:
         verifier.verify(document, x509_cert=cert, expect_config=config,
                         parser=etree.XMLParser(resolve_entities=False, no_network=True, load_dtd=False))
-    except (SignXMLException, InvalidInput, ValueError) as exc:
+    except (SignXMLException, InvalidInput, ValueError, etree.LxmlError) as exc:
         raise SignatureInvalid(f"signature does not verify: {exc}") from exc
 
 

@@ -213,3 +213,11 @@ def test_threads_sharing_one_signer_get_identical_bytes(material: KeyMaterial, n
     with ThreadPoolExecutor(max_workers=4) as pool:
         results = list(pool.map(signer.sign, documents * 5))
     assert results == expected * 5
+
+
+def test_a_document_signxml_cannot_reparse_is_a_signing_error(material: KeyMaterial, now: datetime) -> None:
+    # signxml re-parses libxml2's C14N output, which leaves '&' in a namespace URI unescaped.
+    document = b'<R xmlns:x="urn:a&amp;b"><A/><CHUKYDONVI/></R>'
+    assert sign_simple(document, material) is None   # the template does not escape URIs: signxml's turn
+    with pytest.raises(SigningError, match="self-verification"):
+        FacilitySigner(material, clock=FixedClock(at=now)).sign(document)
