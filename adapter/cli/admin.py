@@ -5,6 +5,7 @@ from __future__ import annotations
 import argparse
 import shutil
 from collections.abc import Callable
+from pathlib import Path
 from typing import Any
 
 
@@ -49,6 +50,9 @@ def _config_problems(data: dict[str, Any]) -> list[str]:
     for f in data["facilities"]:
         if f.get("password") is None and f.get("password_file") is None:
             out.append(f"facility {f['ma_cskcb']}: no password or password_file")
+    for key in data["outbox"].get("encryption_key_files", []):
+        if not Path(key).is_file():
+            out.append(f"outbox.encryption_key_files: {key} does not exist")
     if not data["gateway"].get("verify_tls", True):
         out.append("gateway.verify_tls is false: only acceptable against a local simulator")
     return out
@@ -76,6 +80,7 @@ def run_doctor(args: argparse.Namespace) -> int:
                 _check("HIS connection", lambda: _his(app)),
                 _check("certificate", lambda: _certificate(app)),
                 _check("gateway settings", lambda: _gateway(app)),
+                _check("file permissions", lambda: _permissions(app)),
                 _check("xmlsec1 (independent verifier, optional)", _xmlsec1)]
     finally:
         app.close()
@@ -107,6 +112,16 @@ def _gateway(app: Any) -> str:
     enabled = [f.ma_cskcb for f in app.settings.facilities if f.sending_enabled]
     where = gw.base_url or gw.environment
     return f"{where}; sending enabled for {', '.join(enabled) or 'no facility (submission is off)'}"
+
+
+def _permissions(app: Any) -> str:
+    from adapter.errors import ConfigError
+    from adapter.outbox.open import permission_problems
+
+    problems = permission_problems(app.settings)
+    if problems:
+        raise ConfigError("; ".join(problems))
+    return "database, keys and secret files are private to the service account"
 
 
 def _xmlsec1() -> str:

@@ -32,9 +32,9 @@ def register(sub: argparse._SubParsersAction[Any]) -> None:
 
 def _secret_file(path: Path) -> Path:
     if not path.exists():
-        path.parent.mkdir(parents=True, exist_ok=True)
-        path.write_text(secrets.token_urlsafe(18) + "\n", encoding="utf-8")
-        path.chmod(0o600)
+        from adapter.crypto import write_private
+
+        write_private(path, (secrets.token_urlsafe(18) + "\n").encode("ascii"))
     return path
 
 

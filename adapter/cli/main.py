@@ -18,6 +18,12 @@ from pathlib import Path
 GROUPS = ("demo", "queue", "service", "signing", "simulator", "validate", "his", "fhir", "staff", "admin")
 
 
+def _version() -> str:
+    from adapter import __version__
+
+    return __version__
+
+
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(
         prog="bhyt-adapter",
@@ -25,6 +31,7 @@ def build_parser() -> argparse.ArgumentParser:
     )
     parser.add_argument("--config", type=Path, help="TOML configuration file (or ADAPTER_CONFIG)")
     parser.add_argument("-v", "--verbose", action="count", default=0, help="more log output (-vv for debug)")
+    parser.add_argument("--version", action="version", version=f"%(prog)s {_version()}")
     sub = parser.add_subparsers(dest="command", metavar="COMMAND")
     for name in GROUPS:
         importlib.import_module(f"adapter.cli.{name}").register(sub)

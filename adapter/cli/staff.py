@@ -264,16 +264,22 @@ def _used_codes(args: argparse.Namespace, settings: Settings, store: RegistrySto
         return None
     used = claim_codes(args.claims)
     if args.from_outbox:
-        from adapter.outbox.store import OutboxStore
-
-        outbox = OutboxStore(store.engine, replacement_policy=settings.outbox.replacement_policy)
+        outbox = _outbox(store, settings)
         used |= claim_codes_from_outbox(outbox, ma_cskcb=ma_cskcb)
     return used
 
 
+def _outbox(store: RegistryStore, settings: Settings) -> Any:
+    """The outbox on the registry's database, with the configured payload encryption."""
+    from adapter.crypto import cipher_from_files
+    from adapter.outbox.store import OutboxStore
+
+    return OutboxStore(store.engine, replacement_policy=settings.outbox.replacement_policy,
+                       cipher=cipher_from_files(settings.outbox.encryption_key_files))
+
+
 def _submit(args: argparse.Namespace) -> int:
     from adapter.cli.output import print_json
-    from adapter.outbox.store import OutboxStore
     from adapter.registry import service
     from adapter.registry.report import run_quality_report
     from adapter.registry.staff_xml import schema_problems
@@ -293,7 +299,7 @@ def _submit(args: argparse.Namespace) -> int:
         # Never sent, even with --force: the gateway would reject the structure.
         print("the 02/DM document does not match its schema: " + "; ".join(invalid[:10]), file=sys.stderr)
         return 1
-    outbox = OutboxStore(store.engine, replacement_policy=settings.outbox.replacement_policy)
+    outbox = _outbox(store, settings)
     result = service.submit_catalogue(outbox, _signer(settings, store, ma_cskcb), document, ma_cskcb=ma_cskcb,
                                       created_on=today, now=_now())
     data = {"item_id": result.item_id, "version": result.version, "created": result.created,

@@ -179,19 +179,24 @@ class GatewayClient:
         return result
 
     def _send(self, method: str, path: str, *, idempotent: bool, **kwargs: Any) -> httpx.Response:
-        """One HTTP exchange; httpx errors translated here and only here."""
+        """One HTTP exchange; httpx errors translated here and only here.
+
+        Raised outside the handler: an httpx error keeps its request, whose URL carries the
+        token and password hash for the card lookup (query-string authentication). The
+        exception type names what happened; the cause must not travel into crash reports.
+        """
         try:
             return self._http.request(method, path, **kwargs)
         except (httpx.ConnectError, httpx.ConnectTimeout, httpx.PoolTimeout) as exc:
-            raise TransportError(f"cannot reach the gateway ({type(exc).__name__})") from exc
+            error: AdapterError = TransportError(f"cannot reach the gateway ({type(exc).__name__})")
         except (httpx.WriteError, httpx.WriteTimeout) as exc:
-            raise TransportError(f"request not fully sent ({type(exc).__name__})") from exc
+            error = TransportError(f"request not fully sent ({type(exc).__name__})")
         except (httpx.ReadTimeout, httpx.ReadError, httpx.RemoteProtocolError) as exc:
-            if idempotent:
-                raise TransportError(f"no reply from the gateway ({type(exc).__name__})") from exc
-            raise OutcomeUnknown(f"sent, but no reply came back ({type(exc).__name__})") from exc
+            error = (TransportError(f"no reply from the gateway ({type(exc).__name__})") if idempotent
+                     else OutcomeUnknown(f"sent, but no reply came back ({type(exc).__name__})"))
         except httpx.HTTPError as exc:
-            raise TransportError(f"gateway exchange failed ({type(exc).__name__})") from exc
+            error = TransportError(f"gateway exchange failed ({type(exc).__name__})")
+        raise error     # outside the handler: neither __cause__ nor __context__ keeps the request
 
     # -- tokens -------------------------------------------------------------------------
 

@@ -147,9 +147,6 @@ def test_gateway_client_errors_and_logs_carry_no_secret(
     assert leaks(_requests(err.value)) == []
 
 
-@pytest.mark.xfail(strict=True, reason="FINDING for adapter/transport/client.py: the card lookup sends the "
-                   "token and password MD5 in the query string (gateway contract) and chains the httpx "
-                   "error, whose .request repr holds that URL; translate `from None` or redact the cause")
 def test_card_lookup_cause_keeps_no_secret_url(gateway: _Gateway) -> None:
     gateway.mode = "drop"
     client = _client(gateway)
