@@ -57,6 +57,7 @@ class Plan:
     kill_window: tuple[float, float] = (4.0, 20.0)
     lease_s: float = 6.0
     aim_s: float = 10.0
+    breaker: tuple[int, float] = (8, 2.0)     # failures that open the circuit, seconds it stays open
     settle_timeout_s: float = 900.0
     database_url: str | None = None
 
@@ -306,7 +307,7 @@ def _config_text(plan: Plan, secret: Path) -> str:
         '[signing]\nkind = "demo"\n\n'
         f'[gateway]\nenvironment = "simulator"\nmax_concurrency = {plan.concurrency}\n'
         f"read_timeout_s = {plan.read_timeout_s}\nconnect_timeout_s = 2\npool_timeout_s = 30\n"
-        "breaker_failure_threshold = 8\nbreaker_open_s = 2\n\n"
+        f"breaker_failure_threshold = {plan.breaker[0]}\nbreaker_open_s = {plan.breaker[1]}\n\n"
         f"[outbox]\nbase_delay_s = 0.2\nmax_delay_s = 2\nlease_s = {plan.lease_s}\nmax_attempts = 60\n"
         f"batch_size = {plan.concurrency * 2}\n\n"
         "[outbox.schedule]\ndrain_interval_s = 1\ncheckin_interval_s = 30\n\n"
@@ -342,6 +343,7 @@ def parse(argv: list[str] | None) -> argparse.Namespace:
     p.add_argument("--reply-lost-rate", type=float, default=0.02)
     p.add_argument("--token-expiry-every", type=int, default=50)
     p.add_argument("--kill-window", help="uptime before each kill, MIN-MAX s (default 4-20; quick 3-8)")
+    p.add_argument("--breaker", default="8-2", help="circuit breaker FAILURES-SECONDS_OPEN (default 8-2)")
     p.add_argument("--database-url", help="adapter database (default SQLite in the work folder)")
     p.add_argument("--workdir", type=Path, help="work folder, new or empty (default: a new temp folder)")
     p.add_argument("--json", action="store_true", help="print the summary as JSON")
@@ -363,7 +365,7 @@ def plan_of(args: argparse.Namespace) -> Plan:
                 reply_lost_rate=args.reply_lost_rate, token_expiry_every=args.token_expiry_every,
                 concurrency=args.concurrency,
                 kill_window=_pair(args.kill_window or ("3-8" if quick else "4-20")),
-                database_url=args.database_url)
+                breaker=(int(_pair(args.breaker)[0]), _pair(args.breaker)[1]), database_url=args.database_url)
 
 
 def _say(message: str) -> None:
