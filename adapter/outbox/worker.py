@@ -161,7 +161,12 @@ class Worker:
         """Sign extracted items; a signing failure sends that item to needs_fix, not the batch."""
         signed = 0
         for pending in self.store.pending_signatures(limit=limit, now=self.clock.now()):
-            signer = self.signer_for(pending.ma_cskcb)
+            try:
+                signer = self.signer_for(pending.ma_cskcb)
+            except RetryableError as exc:   # the token is absent at first use: sign on a later run
+                log.warning("outbox signer unavailable facility=%s error=%s", pending.ma_cskcb,
+                            type(exc).__name__)
+                return signed
             if signer is None:
                 log.warning("outbox no signer for facility=%s item=%s", pending.ma_cskcb, pending.item_id)
                 continue
