@@ -37,7 +37,7 @@ def test_nothing_is_lost(result: dict[str, Any]) -> None:
     v = result["verdict"]
     assert v["finished"] > 150
     assert (v["lost"], v["accepted"]) == ([], v["finished"])
-    assert v["statuses"] == {"accepted": v["finished"]}
+    assert set(v["statuses"]) == {"accepted"}                    # nothing left pending, dead or held
 
 
 def test_every_duplicate_is_explained_by_its_own_unknown_outcome(result: dict[str, Any]) -> None:
