@@ -78,6 +78,25 @@ def _validator(settings: Settings, registry: Any = None) -> Callable[[Any, str, 
     return validate
 
 
+def _text_scan(facility: Facility) -> Callable[[Encounter, str, Any], list[Any]]:
+    """Text the normaliser changed, as located issues: control characters block, NFD warns."""
+    from adapter.mappers.textscan import text_changes
+    from adapter.validation.rules.base import make_issue
+
+    def scan(enc: Encounter, profile: str, tables: Any) -> list[Any]:
+        out = []
+        for change in text_changes(enc, profile, tables, facility):  # type: ignore[arg-type]
+            if change.removed:
+                out.append(make_issue("TEXT_CONTROL_CHAR", change.table, field=change.field, row=change.row,
+                                      ma_lk=enc.ma_lk))
+            if change.recomposed:
+                out.append(make_issue("TEXT_NOT_NFC", change.table, field=change.field, row=change.row,
+                                      ma_lk=enc.ma_lk))
+        return out
+
+    return scan
+
+
 def to_new_version(item: Prepared) -> Any:
     """A prepared document as the outbox's ``NewVersion``."""
     from adapter.outbox.values import NewVersion
@@ -256,6 +275,7 @@ class App:
         return ClaimPreparer(facility=facility_of(self.settings, ma_cskcb), signer=self._signers(ma_cskcb),
                              validator=_validator(self.settings, self.practitioner_registry(ma_cskcb)),
                              build_tables=claim_files, wrap=envelope,
+                             text_scan=_text_scan(facility_of(self.settings, ma_cskcb)),
                              choose_profile=_profile_chooser(self.settings, ma_cskcb),
                              policy=TablePolicy(xml8=v.xml8_policy, hiv=v.hiv_policy), clock=self.clock)
 
@@ -408,5 +428,8 @@ class App:
 def bootstrap(settings: Settings, *, gateway: Gateway | None = None, clock: Clock | None = None,
               base_url: str | None = None) -> App:
     """Wire an ``App`` from settings. Parts are created lazily, on first use."""
+    from adapter.logs import quiet_third_party_loggers
+
+    quiet_third_party_loggers()          # signxml logs whole documents (patient data) at DEBUG
     return App(settings=settings, clock=clock or SystemClock(), gateway_override=gateway,
                base_url_override=base_url)

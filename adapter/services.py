@@ -99,6 +99,7 @@ class ClaimPreparer:
     choose_profile: Callable[[Encounter], str]
     policy: Any
     clock: Clock
+    text_scan: Callable[[Encounter, str, Iterable[int]], Sequence[Issue]] | None = None
 
     def prepare(self, extracted: Extracted) -> Prepared:
         if extracted.encounter is None:
@@ -107,6 +108,9 @@ class ClaimPreparer:
         profile = self.choose_profile(enc)
         tables = self.build_tables(enc, self.facility, profile, self.policy)
         issues = tuple(self.validator(tables, profile, enc.ma_lk))
+        if self.text_scan is not None:
+            # What the normaliser removed or recomposed is no longer visible in the documents.
+            issues += tuple(self.text_scan(enc, profile, tables.keys()))
         unsigned = self.wrap(self.facility.ma_cskcb, self.clock.now().date(), tables)
         blocking = any(i.blocking for i in issues)
         signed = None if blocking else self.signer.sign(unsigned)

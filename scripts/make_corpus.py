@@ -21,7 +21,6 @@ sys.path.insert(0, str(ROOT / "tests" / "security"))
 import badinput_db  # noqa: E402
 import badinput_files  # noqa: E402
 import badinput_his  # noqa: E402
-import patient_data  # noqa: E402
 
 DOC = ROOT / "docs" / "bad-input.md"
 
@@ -93,7 +92,6 @@ def file_table() -> list[str]:
 def bugs() -> list[str]:
     found = [c.bug for c in badinput_his.cases()] + [c.bug for c in badinput_files.cases()]
     seen = dict.fromkeys(b for b in found if b)
-    seen[patient_data.SIGNXML_PAYLOAD_BUG] = None  # found by tests/security (logs), listed here too
     seen[badinput_db.BUG_MARIADB_UTF8] = None  # found by test_badinput_backends.py
     return ["## Known bugs (strict xfail)", "", *[f"* {_cell(b)}" for b in seen]]
 

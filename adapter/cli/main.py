@@ -41,6 +41,9 @@ def build_parser() -> argparse.ArgumentParser:
 def _configure_logging(verbosity: int) -> None:
     level = logging.WARNING - 10 * min(verbosity, 2)
     logging.basicConfig(level=level, format="%(asctime)s %(levelname)s %(name)s %(message)s")
+    from adapter.logs import quiet_third_party_loggers
+
+    quiet_third_party_loggers()
 
 
 def main(argv: Sequence[str] | None = None) -> int:

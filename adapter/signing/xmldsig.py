@@ -25,6 +25,7 @@ from signxml.signer import XMLSigner
 from signxml.verifier import SignatureConfiguration, XMLVerifier
 
 from adapter.errors import SignatureInvalid, SigningError, XmlInputError
+from adapter.logs import quiet_third_party_loggers
 from adapter.signing.keys import KeyMaterial, certificate_fingerprint
 
 DS = "http://www.w3.org/2000/09/xmldsig#"
@@ -43,6 +44,7 @@ _PROFILE = SignatureConfiguration(
 
 def sign_xml(document: bytes, key: KeyMaterial) -> bytes:
     """The document with the facility signature inside its empty trailing ``<CHUKYDONVI/>``."""
+    quiet_third_party_loggers()     # signxml logs whole documents (patient data) at DEBUG
     root = parse_document(document)
     slot = _empty_slot(root)
     etree.SubElement(slot, _SIG, nsmap={None: DS}, Id="placeholder")
@@ -65,6 +67,7 @@ def verify_xml(document: bytes, trusted: Sequence[x509.Certificate] | None = Non
     ``trusted``: when given, the signer must be one of these certificates (compared by
     fingerprint). ``at``: the time at which the certificate must be valid (default now).
     """
+    quiet_third_party_loggers()
     try:
         root = parse_document(document)
     except XmlInputError as exc:

@@ -20,6 +20,7 @@ from signxml.exceptions import SignXMLException
 from signxml.verifier import SignatureConfiguration, XMLVerifier
 
 from adapter.errors import DataError
+from adapter.logs import quiet_third_party_loggers
 from adapter.simulator import codes
 
 DSIG = "{http://www.w3.org/2000/09/xmldsig#}"
@@ -160,6 +161,7 @@ def _signature_element(root: etree._Element) -> etree._Element:
 
 
 def _verifies(raw: bytes, pem: bytes) -> bool:
+    quiet_third_party_loggers()     # signxml logs whole documents (patient data) at DEBUG
     verifier = XMLVerifier()
     # lxml's inclusive C14N of subtrees adds a spurious xmlns="" (signxml issue 275); the BHXH
     # documents use no namespace of their own, so excising it is safe (tech-notes.md).

@@ -581,10 +581,6 @@ BUG_CDATA_SCAN = (
     "included: a note holding that text makes the pipeline's table validation raise XmlInputError, held "
     "as PREPARE_FAILED (table ENVELOPE, no field) instead of being sent"
 )
-BUG_TEXT_CHANGES = (
-    "BUG: adapter/services.py ClaimPreparer.prepare never calls mappers.text_changes: "
-    "control characters are silently removed, no located rule is recorded"
-)
 
 
 def _legit_text() -> Iterator[HisCase]:
@@ -667,7 +663,7 @@ def _controls() -> Iterator[HisCase]:
             [set_("his_encounter", "ho_ten", f"Nguyễn{ch}Văn")],
             "TEXT_CONTROL_CHAR",
             "XML1.HO_TEN",
-            bug=BUG_TEXT_CHANGES,
+
         )
     for table, col, xml, eligible in (
         ("his_drug_line", "ten_thuoc", "XML2.TEN_THUOC", "any"),
@@ -682,7 +678,7 @@ def _controls() -> Iterator[HisCase]:
             "TEXT_CONTROL_CHAR",
             xml,
             eligible,
-            bug=BUG_TEXT_CHANGES,
+
         )
 
 

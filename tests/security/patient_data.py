@@ -74,13 +74,6 @@ def find_leaks(lines: Sequence[str], values: dict[str, str], *, first: bool = Fa
     return leaks
 
 
-SIGNXML_PAYLOAD_BUG = (
-    "BUG: signxml.processor logs every canonicalized document at DEBUG (the whole claim: base64 tables "
-    "holding names, CCCD, card numbers). adapter/signing/xmldsig.py verify_xml (CLI `verify`, the "
-    "signer's fallback self-check) and adapter/simulator/checks.py trigger it. Fix: "
-    "logging.getLogger('signxml').setLevel(logging.INFO) where logging is configured (CLI "
-    "_configure_logging and bootstrap), or a filter on that logger"
-)
 
 
 def logger_of(line: str) -> str:

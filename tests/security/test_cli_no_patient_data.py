@@ -20,7 +20,7 @@ from pathlib import Path
 import pytest
 from badinput_his import apply, assign, cases
 from badinput_pipeline import FACILITY, his_connection
-from patient_data import SIGNXML_PAYLOAD_BUG, find_leaks, patient_values
+from patient_data import find_leaks, patient_values
 from security_support import Canary, Listener
 from xml_attacks import attacks
 
@@ -115,7 +115,6 @@ def test_no_cli_output_holds_patient_data_but_signxml_debug(run: Run) -> None:
     assert find_leaks(lines, _values()) == []
 
 
-@pytest.mark.xfail(strict=True, reason=SIGNXML_PAYLOAD_BUG, raises=AssertionError)
 def test_no_cli_output_holds_patient_data(run: Run) -> None:
     lines = [line for out in run.outputs for line in out.splitlines()]
     assert find_leaks(lines, _values(), first=True) == []
