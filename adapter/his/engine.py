@@ -8,17 +8,22 @@ sessions run ``SET SESSION TRANSACTION READ ONLY`` and ``max_statement_time``.
 
 from __future__ import annotations
 
+import codecs
 import sqlite3
 from collections.abc import Iterator
 from contextlib import contextmanager
+from functools import cache
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from sqlalchemy import Connection, Engine, create_engine, event
 from sqlalchemy import exc as sa_exc
 from sqlalchemy.engine import URL, make_url
 
-from adapter.errors import ConfigError, SourceUnavailable
+from adapter.errors import ConfigError, DataError, SourceUnavailable
+
+if TYPE_CHECKING:
+    from typing_extensions import Buffer  # typeshed's; collections.abc.Buffer from Python 3.12
 
 
 def to_url(target: str | Path) -> URL:
@@ -36,6 +41,31 @@ def _decode_lenient(raw: bytes) -> str:
     # Invalid UTF-8 in one SQLite cell must not fail the whole batch: keep the bad bytes as
     # surrogates; the reader reports them against the one encounter that holds them.
     return raw.decode("utf-8", errors="surrogateescape")
+
+
+# PyMySQL decodes every text column with ``connection.encoding`` and strict errors; one
+# invalid cell (MariaDB keeps e.g. ED A0 80, a UTF-16 surrogate, in utf8mb4) raises mid-result
+# and leaves the protocol stream out of step, so the whole batch and every later poll fail.
+# A codec of our own, strict UTF-8 on the way out and surrogateescape on the way in, makes
+# that cell read like SQLite's: the reader reports HIS_BAD_UTF8 against its encounter.
+LENIENT_UTF8 = "adapter_utf8_surrogateescape"
+_UTF8 = codecs.lookup("utf-8")
+
+
+def _lenient_decode(data: Buffer, _errors: str = "strict", /) -> tuple[str, int]:
+    raw = bytes(data)
+    return raw.decode("utf-8", "surrogateescape"), len(raw)
+
+
+def _find_lenient(name: str) -> codecs.CodecInfo | None:
+    if name != LENIENT_UTF8:
+        return None
+    return codecs.CodecInfo(name=LENIENT_UTF8, encode=_UTF8.encode, decode=_lenient_decode)
+
+
+@cache
+def _register_lenient_codec() -> None:
+    codecs.register(_find_lenient)      # once per process; lookups of other names fall through
 
 
 def writable_engine(target: str | Path) -> Engine:
@@ -63,6 +93,8 @@ def readonly_engine(target: str | Path, *, statement_timeout_s: float = 30.0) ->
                                pool_recycle=3600)
         _on_connect(engine, ("SET SESSION TRANSACTION READ ONLY",
                              f"SET SESSION max_statement_time={float(statement_timeout_s)}"))
+        if url.get_driver_name() == "pymysql":
+            _lenient_pymysql(engine)
         return engine
     return create_engine(url, pool_pre_ping=True)
 
@@ -86,6 +118,15 @@ def _sqlite_readonly(url: URL) -> Engine:
     return engine
 
 
+def _lenient_pymysql(engine: Engine) -> None:
+    _register_lenient_codec()
+
+    @event.listens_for(engine, "connect")
+    def _lenient(dbapi_conn: Any, _record: Any) -> None:
+        if str(getattr(dbapi_conn, "encoding", "")).replace("-", "").lower() in ("utf8", "utf8mb4"):
+            dbapi_conn.encoding = LENIENT_UTF8
+
+
 def _on_connect(engine: Engine, statements: tuple[str, ...]) -> None:
     @event.listens_for(engine, "connect")
     def _setup(dbapi_conn: Any, _record: Any) -> None:
@@ -101,11 +142,18 @@ def reading(engine: Engine) -> Iterator[Connection]:
 
     Operational failures (server down, connection lost, timeout) are retryable
     ``SourceUnavailable``; a profile query that the database refuses (missing table or
-    column) is a ``ConfigError`` an operator must fix.
+    column) is a ``ConfigError`` an operator must fix; text the driver cannot decode is a
+    ``DataError`` (rule HIS_BAD_UTF8), never a ``ConfigError``.
     """
     try:
         with engine.connect() as conn:
-            yield conn
+            try:
+                yield conn
+            except UnicodeDecodeError as exc:
+                # A driver without a lenient decoder met invalid text: the cell is wrong, not
+                # the profile, and the connection's protocol state is unknown: never reuse it.
+                conn.invalidate()
+                raise DataError("HIS text is not valid UTF-8", rule="HIS_BAD_UTF8") from exc
             conn.rollback()
     except (sa_exc.OperationalError, sa_exc.InterfaceError, sa_exc.TimeoutError) as exc:
         raise SourceUnavailable(f"HIS database unavailable: {_reason(exc)}") from exc

@@ -18,14 +18,6 @@ URL = {
     "mariadb": "mysql+pymysql://root@127.0.0.1:3306/{db}?charset=utf8mb4",
 }
 
-BUG_MARIADB_UTF8 = (
-    "BUG: MariaDB stores the bytes ED A0 80 in a utf8mb4 column; PyMySQL cannot decode the row, the "
-    "connection breaks ('Packet sequence number wrong') and adapter/his/engine.py turns it into "
-    "ConfigError('HIS profile query failed'): the whole batch, and every later poll, fails on one cell "
-    "instead of holding that encounter as HIS_BAD_UTF8 (isolate the row: re-read the batch one "
-    "encounter at a time on a decode error; and a data error is not a ConfigError)"
-)
-
 
 @contextmanager
 def server_database(kind: str, name: str) -> Iterator[str]:
