@@ -270,6 +270,9 @@ def _stages(app: Any, stage: Stage, n: int) -> dict[str, Any]:
         map_one(preparer, e, p, today) for e, p in zip(encs, profiles, strict=True)])
     secs_validate, issues = stage.run("validate", lambda: [
         validate_one(preparer, m[0], p, e.ma_lk) for e, m, p in zip(encs, mapped, profiles, strict=True)])
+    secs_scan, scanned = stage.run("text scan", lambda: [
+        _text_scan(preparer, e, p, m[0]) for e, m, p in zip(encs, mapped, profiles, strict=True)])
+    issues = [found + more for found, more in zip(issues, scanned, strict=True)]
     clean = [not any(i.blocking for i in found) for found in issues]
     docs = [m[1] for m in mapped]
     secs_sign, signed = stage.run("sign", lambda: [
@@ -278,7 +281,8 @@ def _stages(app: Any, stage: Stage, n: int) -> dict[str, Any]:
     _enqueue_all(app.outbox, prepared[:1], app.clock.now())           # warm-up: statement compilation
     secs_queue, _ = stage.run("queue", lambda: _enqueue_all(app.outbox, prepared[1:], app.clock.now()))
     ms = {"extract": secs_extract / len(extracted), "map": secs_map / len(encs),
-          "validate": secs_validate / len(encs), "sign": secs_sign / len(encs),
+          "validate": secs_validate / len(encs), "text scan": secs_scan / len(encs),
+          "sign": secs_sign / len(encs),
           "queue": secs_queue / max(1, len(encs) - 1)}
     return {**_shape(encs, signed), "ms": {k: v * 1000 for k, v in ms.items()},
             "naive_ms": _naive(encs, preparer.signer, stage), "_extracted": extracted}
@@ -302,6 +306,14 @@ def validate_one(preparer: Any, subject: Any, profile: str, ma_lk: str) -> tuple
     if hasattr(preparer, "build_tables"):
         return tuple(preparer.validator(subject, profile, ma_lk))
     return tuple(preparer.validator(subject, profile))
+
+
+def _text_scan(preparer: Any, encounter: Any, profile: str, tables: Any) -> tuple[Any, ...]:
+    """The preparer's check of what the text normaliser changed (absent in older shapes)."""
+    scan = getattr(preparer, "text_scan", None)
+    if scan is None or not isinstance(tables, dict):
+        return ()
+    return tuple(scan(encounter, profile, tables.keys()))
 
 
 def _prepared(encs: Sequence[Any], profiles: Sequence[str], docs: Sequence[bytes],
