@@ -11,18 +11,25 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 from dataclasses import dataclass
-from decimal import ROUND_HALF_UP, Decimal
+from decimal import MAX_EMAX, MIN_EMIN, ROUND_HALF_UP, Context, Decimal
 
 from adapter.model import DrugLine, Encounter, ServiceLine
 
 ZERO = Decimal(0)
 HUNDRED = Decimal(100)
 CENT = Decimal("0.01")
+_QUANTIZE = Context(prec=40, Emax=MAX_EMAX, Emin=MIN_EMIN)
 
 
 def r2(value: Decimal) -> Decimal:
-    """Round to 2 decimal places, half-up."""
-    return value.quantize(CENT, rounding=ROUND_HALF_UP)
+    """Round to 2 decimal places, half-up; never fails for a finite value, whatever its size.
+
+    quantize() raises InvalidOperation when the result needs more digits than the context's
+    precision (28 by default: a 27-digit amount), so the precision here follows the value.
+    """
+    digits = value.adjusted() + 4        # integer digits, two decimals, one for a carry (9.995 -> 10.00)
+    context = _QUANTIZE if digits <= _QUANTIZE.prec else Context(prec=digits, Emax=MAX_EMAX, Emin=MIN_EMIN)
+    return value.quantize(CENT, rounding=ROUND_HALF_UP, context=context)
 
 
 def _d(value: Decimal | None, default: Decimal = ZERO) -> Decimal:

@@ -28,6 +28,7 @@ log = logging.getLogger(__name__)
 
 DONE, FAILED = "done", "failed"
 DEFAULT_MAX_BYTES = 64 * 1024 * 1024
+RULE_CRASHED = "DROP_VALIDATOR_FAILED"
 
 
 @dataclass(frozen=True, kw_only=True, slots=True)
@@ -94,6 +95,12 @@ class DropFolderSource:
         except AdapterError as exc:            # the content is wrong: report it, do not retry
             return DropVerdict(ok=False, details={"error": type(exc).__name__, "message": str(exc),
                                                   "rule": getattr(exc, "rule", "")})
+        except Exception as exc:  # noqa: BLE001 - one file that crashes the validator must not stop the folder
+            # Left in the inbox it would crash every later poll again. The type only: a foreign
+            # exception's message may quote the content.
+            log.error("drop folder: validator crashed on %s (%s)", name, type(exc).__name__)
+            return DropVerdict(ok=False, details={"error": type(exc).__name__, "rule": RULE_CRASHED,
+                                                  "message": "the validator failed on this file"})
 
 
 def _free_name(folder: Path, name: str) -> Path:

@@ -68,16 +68,24 @@ def at(ep: Episode, code: str, table: int, row_no: int | None, row: Row, field: 
     return make_issue(code, table_code(table), field=field, row=row_no, ma_lk=ep.row_ma_lk(row), **params)
 
 
+# The catalogue's widest numbers are 15 characters (T_* totals): a value of 10^15 or more is
+# already FIELD_TOO_LONG / FIELD_NOT_NUMBER, and feeding it to the money arithmetic would only
+# add noise (or, with ~30 digits, exceed what a Decimal context holds).
+MAX_ADJUSTED_EXPONENT = 14
+
+
 @lru_cache(maxsize=8192)
 def decimal(text: str) -> Decimal | None:
-    """A decimal from a catalogue number; ``None`` when empty or malformed (structure reports it)."""
+    """A catalogue number; ``None`` when empty, malformed or oversize (structure reports those)."""
     if not text:
         return None
     try:
         value = Decimal(text)
     except InvalidOperation:
         return None
-    return value if value.is_finite() else None
+    if not value.is_finite() or (value and value.adjusted() > MAX_ADJUSTED_EXPONENT):
+        return None
+    return value
 
 
 @lru_cache(maxsize=8192)

@@ -11,7 +11,7 @@ from it, whichever of the two the HIS split.
 from __future__ import annotations
 
 from collections.abc import Iterable, Iterator
-from decimal import Decimal
+from decimal import Context, Decimal, localcontext
 
 from adapter.money import HUNDRED, ZERO, r2, split_3176, split_4750
 from adapter.validation.issues import Issue
@@ -24,6 +24,9 @@ _NAMES = ("SO_LUONG", "DON_GIA", "DON_GIA_BV", "DON_GIA_BH", "THANH_TIEN_BV", "T
           "T_TRANTT", *_RATIOS, *_OTHER_SOURCES, *_SPLIT)
 _EMPTY = ("",) * len(_NAMES)
 Amounts = dict[str, Decimal | None]
+# Inputs are below 10^15 (base.decimal); a 15-digit quantity times a 15-digit price times two
+# ratios needs more than the default 28 digits to stay exact to the cent.
+_WIDE = Context(prec=60)
 
 
 def amounts(row: Row) -> Amounts:
@@ -110,17 +113,26 @@ _RULE_OF = {"THANH_TIEN_BV": "MONEY_LINE_TOTAL", "THANH_TIEN_BH": "MONEY_LINE_TO
 
 
 def check_lines(ep: Episode) -> Iterator[Issue]:
+    # Computed whole before the first yield: a generator suspended inside localcontext()
+    # would leave the wide context active in its caller.
+    with localcontext(_WIDE):
+        found = _line_issues(ep)
+    yield from found
+
+
+def _line_issues(ep: Episode) -> list[Issue]:
     # Plain lists, not nested generators: this runs on every line of every encounter.
-    tol = ep.context.money_tolerance
+    tol, found = ep.context.money_tolerance, []
     for table in (2, 3):
         for row_no, row in ep.located(table):
             v = amounts(row)
             expected = _expected_totals(table, v, ep.profile)
             for name in _sanity_faults(table, row, v):
                 code = "MONEY_CEILING" if name == "T_BHTT" else "MONEY_RATIO_RANGE"
-                yield at(ep, code, table, row_no, row, name)
+                found.append(at(ep, code, table, row_no, row, name))
             for name in _total_faults(v, expected, tol) + _split_faults(v, expected, tol, ep.profile):
-                yield at(ep, _RULE_OF[name], table, row_no, row, name, profile=ep.profile)
+                found.append(at(ep, _RULE_OF[name], table, row_no, row, name, profile=ep.profile))
+    return found
 
 
 def _sum(rows: Iterable[Row], name: str) -> Decimal:
@@ -128,31 +140,40 @@ def _sum(rows: Iterable[Row], name: str) -> Decimal:
 
 
 def expected_xml1_totals(drugs: tuple[Row, ...], services: tuple[Row, ...]) -> dict[str, Decimal]:
-    """XML1 totals from the detail lines as written (spec §4.3, 'XML1 totals')."""
+    """XML1 totals from the detail lines as written (spec §4.3, 'XML1 totals'), exact to the cent."""
     lines = drugs + services
-    tong_bh, bncct = _sum(lines, "THANH_TIEN_BH"), _sum(lines, "T_BNCCT")
-    return {
-        "T_THUOC": _sum(drugs, "THANH_TIEN_BV"),
-        "T_VTYT": _sum((s for s in services if s.get("MA_VAT_TU")), "THANH_TIEN_BV"),
-        "T_TONGCHI_BV": _sum(lines, "THANH_TIEN_BV"),
-        "T_TONGCHI_BH": tong_bh,
-        "T_BNTT": _sum(lines, "T_BNTT"),
-        "T_BNCCT": bncct,
-        "T_BHTT": tong_bh - bncct,
-        "T_NGUONKHAC": _sum(lines, "T_NGUONKHAC"),
-        "T_BHTT_GDV": _sum((x for x in lines if x.get("MA_PTTT", "") in ("1", "")), "T_BHTT"),
-    }
+    with localcontext(_WIDE):
+        tong_bh, bncct = _sum(lines, "THANH_TIEN_BH"), _sum(lines, "T_BNCCT")
+        return {
+            "T_THUOC": _sum(drugs, "THANH_TIEN_BV"),
+            "T_VTYT": _sum((s for s in services if s.get("MA_VAT_TU")), "THANH_TIEN_BV"),
+            "T_TONGCHI_BV": _sum(lines, "THANH_TIEN_BV"),
+            "T_TONGCHI_BH": tong_bh,
+            "T_BNTT": _sum(lines, "T_BNTT"),
+            "T_BNCCT": bncct,
+            "T_BHTT": tong_bh - bncct,
+            "T_NGUONKHAC": _sum(lines, "T_NGUONKHAC"),
+            "T_BHTT_GDV": _sum((x for x in lines if x.get("MA_PTTT", "") in ("1", "")), "T_BHTT"),
+        }
 
 
 def check_totals(ep: Episode) -> Iterator[Issue]:
     xml1 = ep.xml1()
     if xml1 is None or not (ep.whole or 2 in ep.tables or 3 in ep.tables):
         return
+    with localcontext(_WIDE):            # 5,000 lines of 15-digit amounts, summed exactly
+        found = _total_issues(ep, xml1)
+    yield from found
+
+
+def _total_issues(ep: Episode, xml1: Row) -> list[Issue]:
     # With other-source money, T_TONGCHI_BH - T_BNCCT (the 130/4750 text, what the mapper
     # writes) and the sum of line T_BHTT (what the fund pays) differ; either is accepted.
     paid = r2(_sum(ep.rows(2) + ep.rows(3), "T_BHTT"))
+    found = []
     for name, expected in expected_xml1_totals(ep.rows(2), ep.rows(3)).items():
         reported = decimal(xml1.get(name, ""))
         if reported is None or r2(reported) == r2(expected) or (name == "T_BHTT" and r2(reported) == paid):
             continue
-        yield at(ep, "MONEY_TOTAL", 1, None, xml1, name)
+        found.append(at(ep, "MONEY_TOTAL", 1, None, xml1, name))
+    return found

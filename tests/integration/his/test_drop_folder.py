@@ -81,3 +81,25 @@ def test_a_retryable_failure_leaves_the_file_in_the_inbox(tmp_path: Path) -> Non
     with pytest.raises(SourceUnavailable):
         DropFolderSource(inbox, unavailable, now=lambda: NOW).poll()
     assert path.exists() and not (inbox / "failed").exists()
+
+
+def test_a_validator_crash_fails_that_file_only_and_names_the_exception_type(
+    tmp_path: Path, caplog: pytest.LogCaptureFixture
+) -> None:
+    inbox = tmp_path / "inbox"
+    _drop(inbox, "a-crash.xml", b"<GIAMDINHHS>Nguyen Van A</GIAMDINHHS>")
+    _drop(inbox, "b-good.xml", b"<GIAMDINHHS/>")
+
+    def fragile(name: str, data: bytes) -> DropVerdict:
+        if b"Nguyen" in data:
+            raise ArithmeticError(f"cannot handle {data!r}")     # a message quoting the content
+        return _validator(name, data)
+
+    outcomes = {o.name: o for o in DropFolderSource(inbox, fragile, now=lambda: NOW).poll()}
+    assert outcomes["b-good.xml"].ok and not outcomes["a-crash.xml"].ok
+    assert outcomes["a-crash.xml"].path == inbox / "failed" / "a-crash.xml"
+    report = json.loads(outcomes["a-crash.xml"].report.read_text(encoding="utf-8"))
+    assert (report["error"], report["rule"]) == ("ArithmeticError", "DROP_VALIDATOR_FAILED")
+    assert "Nguyen" not in json.dumps(report) and "Nguyen" not in caplog.text
+    assert "a-crash.xml" in caplog.text and "ArithmeticError" in caplog.text
+    assert sorted(p.name for p in inbox.glob("*.xml")) == []
