@@ -12,8 +12,16 @@ import logging
 CHATTY = ("signxml", "xmlsec", "httpx", "httpcore", "urllib3")
 
 
+def _not_debug(record: logging.LogRecord) -> bool:
+    return record.levelno >= logging.INFO
+
+
 def quiet_third_party_loggers() -> None:
-    """Cap the libraries that would log payloads at INFO (idempotent)."""
+    """Drop the DEBUG records of libraries that would log payloads (idempotent).
+
+    A filter, not a level: it never makes a library louder than the configured level.
+    """
     for name in CHATTY:
         logger = logging.getLogger(name)
-        logger.setLevel(max(logger.level, logging.INFO))
+        if _not_debug not in logger.filters:
+            logger.addFilter(_not_debug)

@@ -23,7 +23,8 @@ DEMO_USER = f"{DEMO_FACILITY}_BV"
 def register(sub: argparse._SubParsersAction[Any]) -> None:
     p = sub.add_parser("demo", help="run the whole pipeline on a demo HIS against the built-in simulator")
     p.add_argument("--workdir", type=Path, default=Path("demo-run"), help="work folder (default demo-run)")
-    p.add_argument("--encounters", type=int, default=200, help="encounters in the demo HIS (default 200)")
+    p.add_argument("--encounters", type=int, default=210,
+                   help="visits in the demo HIS (default 210: about 3 %% are still open, so over 200 finish)")
     p.add_argument("--seed", type=int, default=42)
     p.add_argument("--concurrency", type=int, default=8)
     p.add_argument("--json", action="store_true", help="print the summary as JSON")
@@ -84,11 +85,13 @@ def _simulator(password_file: Path, cert_pem: bytes) -> Any:
     return SimulatorServer(config).start()
 
 
-def _finished_in_his(app: Any) -> int:
+def _his_counts(app: Any) -> tuple[int, int]:
+    """(finished, still open) visits in the demo HIS."""
     from sqlalchemy import text
 
     with app.his_engine.connect() as conn:
-        return int(conn.execute(text("SELECT COUNT(*) FROM his_encounter WHERE finished = 1")).scalar_one())
+        rows = dict(conn.execute(text("SELECT finished, COUNT(*) FROM his_encounter GROUP BY finished")).all())
+    return int(rows.get(1, 0)), int(rows.get(0, 0))
 
 
 def run(args: argparse.Namespace) -> int:
@@ -108,19 +111,21 @@ def run(args: argparse.Namespace) -> int:
             drain = app.drain(concurrency=args.concurrency)
         finally:
             sim.stop()
-        summary = _summary(app, poll, drain, _finished_in_his(app), time.perf_counter() - started)
+        summary = _summary(app, poll, drain, _his_counts(app), time.perf_counter() - started)
     finally:
         app.close()
     _print(summary, args.json, config)
     return 0 if summary["all_accepted"] else 1
 
 
-def _summary(app: Any, poll: Any, drain: Any, finished: int, seconds: float) -> dict[str, Any]:
+def _summary(app: Any, poll: Any, drain: Any, his: tuple[int, int], seconds: float) -> dict[str, Any]:
     stats = app.outbox.stats(app.clock.now()).as_dict()
     by_status: dict[str, int] = stats.get("by_status", {})
     accepted = int(by_status.get("accepted", 0))
+    finished, still_open = his
     return {
         "encounters": finished,
+        "open_visits_not_sent": still_open,
         "extracted_now": poll.extracted,
         "queued_now": poll.queued,
         "needs_fix": int(by_status.get("needs_fix", 0)),

@@ -43,6 +43,7 @@ def test_every_demo_encounter_is_accepted(demo: tuple[Path, dict[str, object], d
     assert first["all_accepted"] is True
     assert first["encounters"] == first["accepted_now"] == first["accepted_total"]
     assert int(first["encounters"]) >= 30  # type: ignore[call-overload]
+    assert int(first["encounters"]) + int(first["open_visits_not_sent"]) == 40  # type: ignore[call-overload]
     assert first["needs_fix"] == 0 and first["rejected"] == 0
     assert first["health_book_bundles"] == first["encounters"]   # one FHIR document per encounter
 
