@@ -12,16 +12,15 @@ import logging
 CHATTY = ("signxml", "xmlsec", "httpx", "httpcore", "urllib3")
 
 
-def _not_debug(record: logging.LogRecord) -> bool:
-    return record.levelno >= logging.INFO
-
-
 def quiet_third_party_loggers() -> None:
-    """Drop the DEBUG records of libraries that would log payloads (idempotent).
+    """Keep the libraries that would log payloads at INFO or above (call after logging is configured).
 
-    A filter, not a level: it never makes a library louder than the configured level.
+    Their level follows the root level but never goes below INFO: a library is never made
+    louder than the configured level, and never logs at DEBUG (child loggers such as
+    ``signxml.processor`` inherit the level; a filter would not reach them).
     """
+    floor = max(logging.INFO, logging.getLogger().getEffectiveLevel())
     for name in CHATTY:
         logger = logging.getLogger(name)
-        if _not_debug not in logger.filters:
-            logger.addFilter(_not_debug)
+        if logger.level < floor:
+            logger.setLevel(floor)
