@@ -12,11 +12,14 @@ from adapter.validation.context import ContextFactory, ValidationContext
 from adapter.validation.issues import Issue
 from adapter.validation.parse import (
     ENVELOPE_ROOT,
+    UTF8,
     Envelope,
     Hoso,
     TableRows,
     control_character,
     declared_table,
+    declares_dtd,
+    encoding,
     envelope,
     parse_xml,
 )
@@ -113,14 +116,29 @@ def _file_issue(exc: XmlInputError) -> Issue:
     return make_issue(code, "FILE")
 
 
+def _refusal(data: bytes) -> tuple[Issue, ...]:
+    """What stops a file before parsing: not UTF-8 (the gateway's encoding), a DTD, a control character.
+
+    The encoding comes first: a UTF-16 file is all NUL bytes to the control-character scan.
+    """
+    found = []
+    if encoding(data) != UTF8:
+        found.append(make_issue("FILE_NOT_UTF8", "FILE"))
+    if declares_dtd(data):
+        found.append(make_issue("XML_UNSAFE", "FILE"))
+    if found:
+        return tuple(found)
+    element = control_character(data)
+    return (make_issue("TEXT_CONTROL_CHAR", "FILE", field=element),) if element is not None else ()
+
+
 def validate_document(
     data: bytes, profile: Profile | None = None, context: ContextArg = None
 ) -> ValidationReport:
     """One document as a HIS exports it: a GIAMDINHHS envelope, a check-in, or a single table."""
-    element = control_character(data)
-    if element is not None:
-        issue = make_issue("TEXT_CONTROL_CHAR", "FILE", field=element)
-        return ValidationReport(kind="UNKNOWN", ma_lk="", profile=profile or "", issues=(issue,))
+    refused = _refusal(data)
+    if refused:
+        return ValidationReport(kind="UNKNOWN", ma_lk="", profile=profile or "", issues=refused)
     try:
         root = parse_xml(data)
     except XmlInputError as exc:

@@ -4,13 +4,17 @@ Hospital exports and envelopes are untrusted input: the parser never loads a DTD
 never resolves entities, never touches the network and keeps libxml2's size limits.
 A document that *declares* a DTD or an entity is refused outright with
 ``XmlInputError``: no legitimate BHYT document has one, and refusing is simpler to
-reason about than expanding "safely".
+reason about than expanding "safely". Two guards: a scan of the prolog (everything
+before the root element, however long, in whatever encoding the document uses) before
+parsing, and a check of the parsed tree (no DTD, no entity node) after. Text inside the
+root, CDATA included, is data: a note may well read "<!ENTITY" or "&#0;".
 """
 
 from __future__ import annotations
 
 import base64
 import binascii
+import codecs
 import re
 from collections.abc import Mapping
 from dataclasses import dataclass, field
@@ -21,7 +25,19 @@ from adapter import catalogue
 from adapter.errors import XmlInputError
 
 ENVELOPE_ROOT = "GIAMDINHHS"
-_DECLARATION = re.compile(rb"<!\s*(DOCTYPE|ENTITY|ELEMENT|ATTLIST|NOTATION)", re.IGNORECASE)
+UTF8 = "utf-8"
+UNSAFE_MESSAGE = "XML with a DTD or entity declaration is refused"
+# XML 1.0 appendix F: the byte-order mark, or the NUL bytes around the first "<", name the
+# encoding family before any declaration can be read (UTF-32 first: its marks begin alike).
+_SIGNATURES = (
+    (b"\x00\x00\xfe\xff", "utf-32-be"), (b"\xff\xfe\x00\x00", "utf-32-le"),
+    (b"\x00\x00\x00<", "utf-32-be"), (b"<\x00\x00\x00", "utf-32-le"),
+    (b"\xfe\xff", "utf-16-be"), (b"\xff\xfe", "utf-16-le"),
+    (b"\x00<", "utf-16-be"), (b"<\x00", "utf-16-le"),   # no mark: "<" and a NUL byte
+)
+_BOM_UTF8 = b"\xef\xbb\xbf"
+_ENCODING_DECL = re.compile(rb"\s*<\?xml\s[^>]*?\bencoding\s*=\s*[\"']([A-Za-z][\w.:-]*)[\"']")
+_PROLOG_SPACE = re.compile(rb"[ \t\r\n]*")
 _TABLE_CODE = re.compile(r"XML(\d{1,2})")
 # Raw C0 controls (other than tab, LF, CR) and their character references are not
 # allowed in XML 1.0; lxml would only say "malformed", so they are found first and
@@ -32,6 +48,8 @@ _RAW_CONTROL = bytes(0 if b < 32 and b not in (9, 10, 13) else 49 for b in range
 _CONTROL_REF = re.compile(rb"&#(?:x0*(?:[0-8bcef]|1[0-9a-f])|0*(?:[0-8]|1[1246-9]|2[0-9]|3[01]));",
                           re.IGNORECASE)
 _OPEN_TAG = re.compile(rb"<([A-Za-z_][\w.-]*)[^<>]*>")
+# Where markup is data or ignored: a character reference there is only text.
+_LITERAL = re.compile(rb"<!\[CDATA\[.*?\]\]>|<!--.*?-->", re.DOTALL)
 
 
 @dataclass(frozen=True, kw_only=True, slots=True)
@@ -78,30 +96,89 @@ def _parser() -> etree.XMLParser:
                            huge_tree=False, remove_comments=True, remove_pis=True)
 
 
+def encoding(data: bytes) -> str:
+    """The document's encoding as Python names it: from the byte-order mark, else the declaration.
+
+    ``"utf-8"`` when neither says otherwise (the XML default); a declared name Python does
+    not know is returned lower-cased as written.
+    """
+    for signature, name in _SIGNATURES:
+        if data.startswith(signature):
+            return name
+    start = len(_BOM_UTF8) if data.startswith(_BOM_UTF8) else 0
+    m = _ENCODING_DECL.match(data, start, start + 512)
+    if m is None:
+        return UTF8
+    name = m.group(1).decode("ascii").lower()
+    try:
+        return codecs.lookup(name).name
+    except LookupError:
+        return name
+
+
+def declares_dtd(data: bytes) -> bool:
+    """Whether the prolog (before the root element) holds a declaration ``<!...`` other than a comment."""
+    name = encoding(data)
+    if name.startswith(("utf-16", "utf-32")):
+        # Wide encodings are refused for sending anyway; decode to find the markup at all.
+        data = data.decode(name, errors="replace").encode(UTF8, errors="replace")
+    pos = len(_BOM_UTF8) if data.startswith(_BOM_UTF8) else 0
+    while True:
+        space = _PROLOG_SPACE.match(data, pos)
+        pos = space.end() if space else pos
+        if data.startswith(b"<!--", pos):
+            opening, close = 4, b"-->"
+        elif data.startswith(b"<?", pos):
+            opening, close = 2, b"?>"
+        else:
+            return data.startswith(b"<!", pos)
+        end = data.find(close, pos + opening)
+        if end < 0:
+            return False                       # unterminated: the parser reports it malformed
+        pos = end + len(close)
+
+
 def parse_xml(data: bytes) -> etree._Element:
     """Parse untrusted bytes; refuse any DTD or entity declaration; return the root element."""
-    if _DECLARATION.search(data[:65536]):
-        raise XmlInputError("XML with a DTD or entity declaration is refused")
+    if declares_dtd(data):
+        raise XmlInputError(UNSAFE_MESSAGE)
     try:
         root = etree.fromstring(data, parser=_parser())
     except etree.XMLSyntaxError as exc:
         raise XmlInputError(f"malformed XML: line {exc.lineno}") from exc
     docinfo = root.getroottree().docinfo
     if docinfo.doctype or docinfo.internalDTD is not None or docinfo.externalDTD is not None:
-        # Reached only by encodings the byte scan cannot see (UTF-16, UTF-32).
-        raise XmlInputError("XML with a DTD or entity declaration is refused")
+        raise XmlInputError(UNSAFE_MESSAGE)    # the prolog scan missed it: refuse all the same
+    if next(root.iter(etree.Entity), None) is not None:
+        raise XmlInputError(UNSAFE_MESSAGE)
     return root
 
 
 def control_character(data: bytes) -> str | None:
-    """The element holding the first control character ("" when outside any), or None."""
+    """The element holding the first control character ("" when outside any), or None.
+
+    A raw control byte is illegal anywhere; a reference such as ``&#0;`` only where it is
+    markup, not inside CDATA or a comment.
+    """
     raw = data.translate(_RAW_CONTROL).find(b"\x00")
-    ref = _CONTROL_REF.search(data) if b"&#" in data else None
-    found = [i for i in (raw, ref.start() if ref else -1) if i >= 0]
+    ref = _control_reference(data) if b"&#" in data else -1
+    found = [i for i in (raw, ref) if i >= 0]
     if not found:
         return None
     tags = _OPEN_TAG.findall(data, 0, min(found))
     return tags[-1].decode("ascii", "replace") if tags else ""
+
+
+def _control_reference(data: bytes) -> int:
+    """Offset of the first control-character reference outside CDATA and comments, or -1."""
+    literal = _LITERAL.finditer(data) if b"<!" in data else iter(())
+    span = next(literal, None)
+    for ref in _CONTROL_REF.finditer(data):
+        while span is not None and span.end() <= ref.start():
+            span = next(literal, None)
+        if span is None or ref.start() < span.start():
+            return ref.start()
+    return -1
 
 
 def _row(item: etree._Element) -> dict[str, str]:
@@ -143,6 +220,11 @@ def _file(el: etree._Element) -> EnvelopeFile:
         raw = base64.b64decode(content, validate=True)
     except (binascii.Error, ValueError):
         return EnvelopeFile(declared=declared, table=None, error="ENVELOPE_BASE64")
+    # One code per embedded file: the same order as a file's refusal, the most serious first.
+    if declares_dtd(raw):
+        return EnvelopeFile(declared=declared, table=None, error="XML_UNSAFE")
+    if encoding(raw) != UTF8:
+        return EnvelopeFile(declared=declared, table=None, error="FILE_NOT_UTF8")
     if control_character(raw) is not None:
         return EnvelopeFile(declared=declared, table=None, error="TEXT_CONTROL_CHAR")
     try:

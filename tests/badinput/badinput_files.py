@@ -22,16 +22,6 @@ from adapter.mappers.envelope import claim_files, envelope
 from adapter.mappers.policy import TablePolicy
 
 DEAD_URL = "http://127.0.0.1:9"  # discard port: nothing may ever be fetched anyway
-BUG_CDATA_SCAN = (
-    "BUG: adapter/validation/parse.py parse_xml/control_character scan raw bytes, CDATA included: "
-    "'<!ENTITY' or '&#0;' written as data inside CDATA is refused"
-)
-
-BUG_UTF16 = (
-    "BUG (refused, but misreported): adapter/validation/engine.py validate_document runs the "
-    "control_character byte scan before parse_xml, so any UTF-16/UTF-32 file is TEXT_CONTROL_CHAR at "
-    "FILE with no field (the NUL bytes of the encoding); its DTD is never reported as XML_UNSAFE"
-)
 
 
 @dataclass(frozen=True, kw_only=True, slots=True)
@@ -185,10 +175,51 @@ def _unsafe() -> Iterator[FileCase]:
             "DTD / entities",
             f"{enc.upper()} document declaring an external entity",
             text.encode(enc),
-            "XML_UNSAFE",
+            "XML_UNSAFE",                    # and FILE_NOT_UTF8: both are reported
             "FILE",
-            bug=BUG_UTF16,
         )
+
+
+def _redeclared(enc: str) -> bytes:
+    """The clean XML1 written in ``enc`` with a declaration that says so."""
+    text = xml1().decode("utf-8").replace('encoding="utf-8"', f'encoding="{enc.upper()}"', 1)
+    return text.encode(enc, errors="replace")
+
+
+def _encodings() -> Iterator[FileCase]:
+    # The gateway takes UTF-8 only (QĐ 130, TT 48): a clean claim in any other encoding is refused,
+    # with a rule saying so, not a control-character or syntax error.
+    for enc in ("utf-16", "utf-16-le", "utf-32", "windows-1258", "iso-8859-1"):
+        yield _case(
+            f"xml1_clean_in_{enc.replace('-', '_')}",
+            "encoding",
+            f"the clean XML1 encoded and declared as {enc.upper()}",
+            _redeclared(enc),
+            "FILE_NOT_UTF8",
+            "FILE",
+        )
+    yield _case(
+        "envelope_xml1_in_utf_16",
+        "encoding",
+        "the clean claim with its XML1 in UTF-16",
+        claim({**base_tables(), 1: _redeclared("utf-16")}),
+        "FILE_NOT_UTF8",
+        "ENVELOPE.XML1",
+    )
+    yield _case(
+        "xml1_declared_utf8_no_dash",
+        "encoding",
+        "declared encoding='UTF8' (an alias of UTF-8)",
+        xml1(lambda d: d.replace(b'encoding="utf-8"', b'encoding="UTF8"', 1)),
+        None,
+    )
+    yield _case(
+        "xml1_prolog_comment_names_doctype",
+        "encoding",
+        "a comment before the root that reads '<!DOCTYPE x>'",
+        _DECL + b"<!-- <!DOCTYPE x> &#0; -->" + _body(xml1()),
+        None,
+    )
 
 
 def _malformed() -> Iterator[FileCase]:
@@ -385,7 +416,6 @@ def _text() -> Iterator[FileCase]:
         "'<!ENTITY' as data inside CDATA",
         xml1(lambda d: set_el(d, "GHI_CHU", b"<![CDATA[<!ENTITY x SYSTEM 'y'>]]>")),
         None,
-        bug=BUG_CDATA_SCAN,
     )
     yield _case(
         "xml1_char_ref_text_in_cdata",
@@ -393,7 +423,6 @@ def _text() -> Iterator[FileCase]:
         "'&#0;' as data inside CDATA",
         xml1(lambda d: set_el(d, "GHI_CHU", b"<![CDATA[&#0;]]>")),
         None,
-        bug=BUG_CDATA_SCAN,
     )
     yield _case(
         "xml1_bom",
@@ -521,6 +550,7 @@ def _huge_numbers() -> Iterator[FileCase]:
 def cases() -> tuple[FileCase, ...]:
     return (
         *_unsafe(),
+        *_encodings(),
         *_malformed(),
         *_envelope(),
         *_controls(),

@@ -576,13 +576,6 @@ def _nfd(value: str) -> str:
     return unicodedata.normalize("NFD", value)
 
 
-BUG_CDATA_SCAN = (
-    "BUG: adapter/validation/parse.py parse_xml refuses the bytes '<!ENTITY'/'<!DOCTYPE' anywhere, CDATA "
-    "included: a note holding that text makes the pipeline's table validation raise XmlInputError, held "
-    "as PREPARE_FAILED (table ENVELOPE, no field) instead of being sent"
-)
-
-
 def _legit_text() -> Iterator[HisCase]:
     """Awkward but legitimate text: normalised or escaped, and the record is sent."""
     texts = (
@@ -590,8 +583,8 @@ def _legit_text() -> Iterator[HisCase]:
         ("cdata_end", "a ]]> b", ""),
         ("cdata_end_twice", "]]>]]>", ""),
         ("cdata_open", "<![CDATA[x]]>", ""),
-        ("entity_decl", '<!ENTITY xxe SYSTEM "file:///etc/passwd">', BUG_CDATA_SCAN),
-        ("doctype", "<!DOCTYPE html>", BUG_CDATA_SCAN),
+        ("entity_decl", '<!ENTITY xxe SYSTEM "file:///etc/passwd">', ""),   # CDATA: only text
+        ("doctype", "<!DOCTYPE html>", ""),
         ("entity_ref", "&xxe; &amp; &#0; &lt;", ""),
         ("tag_injection", "</GHI_CHU><MA_LK>X</MA_LK>", ""),
         ("lt_amp", "a < b && c > d", ""),

@@ -34,6 +34,9 @@ _SPECS = (
     # -- documents and envelopes
     _r("XML_MALFORMED", B, "Tệp XML không đúng cú pháp", "The XML is not well-formed",
        "Document or embedded table does not parse."),
+    _r("FILE_NOT_UTF8", B, "Tệp XML không mã hóa UTF-8 (khai báo hoặc BOM khác UTF-8)",
+       "The XML is not encoded in UTF-8 (its declaration or byte-order mark says otherwise)",
+       "QĐ 130 and TT 48/2017: the data are UTF-8 XML; UTF-16/UTF-32 or a legacy code page is refused."),
     _r("XML_UNSAFE", B, "Tệp XML chứa DTD hoặc khai báo thực thể (bị từ chối)",
        "The XML declares a DTD or entities (refused)", "DOCTYPE/ENTITY are refused (XXE, billion laughs)."),
     _r("DOCUMENT_UNKNOWN", B, "Phần tử gốc {field} không phải bảng XML BHYT",

@@ -138,6 +138,8 @@ CASES: dict[str, Case] = {
     "XML_MALFORMED": doc_case(lambda: b"<TONG_HOP><MA_LK>", xml1_only),
     "XML_UNSAFE": doc_case(lambda: b'<!DOCTYPE x [<!ENTITY a "b">]><TONG_HOP>&a;</TONG_HOP>', xml1_only),
     "DOCUMENT_UNKNOWN": doc_case(lambda: b"<FOO/>", xml1_only),
+    "FILE_NOT_UTF8": doc_case(lambda: xml1_only().decode().replace("utf-8", "utf-16", 1).encode("utf-16"),
+                              xml1_only),
     "ENVELOPE_STRUCTURE": doc_case(lambda: s.envelope_xml(s.outpatient(), macskcb=""),
                                    lambda: s.envelope_xml(s.outpatient())),
     "ENVELOPE_BASE64": doc_case(lambda: replace_content(s.envelope_xml(s.outpatient())),
