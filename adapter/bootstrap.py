@@ -7,6 +7,7 @@ and the demo pass doubles (a gateway, a clock) through ``bootstrap``'s arguments
 from __future__ import annotations
 
 import logging
+import os
 import random
 import socket
 from collections.abc import Callable
@@ -327,7 +328,7 @@ class App:
 
         o = self.settings.outbox
         return Worker(self.outbox, self.gateway, policy_from_settings(o), clock=self.clock,
-                      worker_id=worker_id or f"{socket.gethostname()}:{id(self):x}",
+                      worker_id=worker_id or f"{socket.gethostname()}:{os.getpid()}:{id(self):x}",
                       rng=rng or random.Random(), signer_for=self._signers, dry_run=self.settings.dry_run,
                       lease_s=o.lease_s, batch_size=o.batch_size)
 
@@ -342,7 +343,7 @@ class App:
             log.info("drain: sending is not enabled for any facility; items wait in ready")
             return DrainReport()
         return self.worker().drain(facilities=enabled, limit=limit,
-                                   concurrency=concurrency or self.settings.gateway.max_concurrency)
+                                   concurrency=concurrency or self.settings.outbox.concurrency)
 
     def import_drop_folder(self) -> int:
         """Take the XML files the HIS dropped in [his] drop_folder: validate, sign, queue, move."""

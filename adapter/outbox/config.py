@@ -29,7 +29,8 @@ class OutboxSettings(BaseModel):
     jitter: float = 0.5
     lease_s: float = 120.0
     batch_size: int = 20
-    concurrency: int = 1                       # sender threads per worker (the gateway client is shared)
+    concurrency: int = 8                       # sender threads per worker; the client still bounds each
+                                               # facility at [gateway] max_concurrency requests in flight
     replacement_policy: Literal["hold", "send"] = "hold"   # edited after acceptance: wait for an operator
     retention_days: int = 90
     deadline_working_days: int = 7             # TT 48/2017: correct and send within 7 working days
