@@ -16,11 +16,10 @@ never put in logs or error messages, and the ``httpx`` request log is redacted.
 
 from __future__ import annotations
 
-import base64
 import logging
 import ssl
 import threading
-from collections.abc import Callable, Iterator, Mapping, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
 from datetime import timedelta
 from types import TracebackType
@@ -42,6 +41,7 @@ from adapter.transport import breaker as cb
 from adapter.transport.cards import CardQuery, CardResult, CardStatus, parse_card_reply
 from adapter.transport.config import FacilityAccount, GatewaySettings
 from adapter.transport.endpoints import CARD_LOOKUP_PATH, TOKEN_PATH, endpoint_for, ma_tinh
+from adapter.transport.form import CONTENT_TYPE, form_body
 from adapter.transport.replies import ReplyTable, interpret, parse_body
 from adapter.transport.tls import redact_httpx_log, tls_verify
 from adapter.transport.tokens import Token, parse_token
@@ -49,7 +49,7 @@ from adapter.transport.tokens import Token, parse_token
 log = logging.getLogger(__name__)
 T = TypeVar("T")
 
-_FORM = {"Content-Type": "application/x-www-form-urlencoded"}
+_FORM = {"Content-Type": CONTENT_TYPE}
 
 
 class _Account:
@@ -113,12 +113,12 @@ class GatewayClient:
         account = self._account(submission.ma_cskcb)
         self._check_enabled(account)
         endpoint = endpoint_for(submission.kind, submission.profile)
-        form = {"username": account.account.username, endpoint.type_field: endpoint.type_value,
-                "maTinh": ma_tinh(submission.ma_cskcb), "maCSKCB": submission.ma_cskcb,
-                endpoint.file_field: base64.b64encode(submission.payload).decode("ascii")}
+        fields = (("username", account.account.username), (endpoint.type_field, endpoint.type_value),
+                  ("maTinh", ma_tinh(submission.ma_cskcb)), ("maCSKCB", submission.ma_cskcb))
+        body = form_body(fields, file_field=endpoint.file_field, payload=submission.payload)
         try:
             with self._guarded(account):
-                reply = self._with_token(account, lambda t: self._post_file(endpoint.path, account, t, form))
+                reply = self._with_token(account, lambda t: self._post_file(endpoint.path, account, t, body))
         except AdapterError as exc:
             log.warning("gateway did not accept ma_cskcb=%s ma_lk=%s kind=%s error=%s code=%s",
                         submission.ma_cskcb, submission.ma_lk, submission.kind.value, type(exc).__name__,
@@ -156,10 +156,10 @@ class GatewayClient:
 
     # -- sending ------------------------------------------------------------------------
 
-    def _post_file(self, path: str, account: _Account, token: Token, form: Mapping[str, str]) -> GatewayReply:
+    def _post_file(self, path: str, account: _Account, token: Token, body: bytes) -> GatewayReply:
         headers = {**_FORM, "accessToken": token.access_token, "tokenId": token.id_token,
                    "passwordHash": account.password_md5.get_secret_value()}
-        response = self._send("POST", path, idempotent=False, data=form, headers=headers)
+        response = self._send("POST", path, idempotent=False, content=body, headers=headers)
         return interpret(response.status_code, response.content, self._table)
 
     def _post_lookup(self, account: _Account, token: Token, query: CardQuery) -> CardResult:
