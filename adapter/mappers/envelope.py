@@ -15,7 +15,7 @@ from adapter.mappers.format import escape, stamp8
 from adapter.mappers.plans import DECLARATION
 from adapter.mappers.policy import TablePolicy, tables_for
 from adapter.mappers.sources import xml1_values
-from adapter.mappers.tables import table_document
+from adapter.mappers.tables import Rows, table_document, table_parts
 from adapter.model import Encounter, Facility
 from adapter.text import clean
 
@@ -36,6 +36,22 @@ def claim_files(encounter: Encounter, facility: Facility, profile: Profile,
     xml1 = xml1_values(encounter, profile, facility)
     return {n: table_document(n, encounter, profile, facility, xml1=xml1)
             for n in tables_for(encounter, policy)}
+
+
+def claim_tables(encounter: Encounter, facility: Facility, profile: Profile,
+                 policy: TablePolicy) -> dict[int, tuple[bytes, Rows]]:
+    """Each produced table's document and its rows, by table number, in envelope order.
+
+    The rows are what ``adapter.validation.parse.parse_table`` reads from the document
+    (element name -> text, "" when empty), written in the same pass: validation of what
+    the mapper just wrote needs no parse back. The documents equal ``claim_files``'.
+    """
+    xml1 = xml1_values(encounter, profile, facility)
+    out: dict[int, tuple[bytes, Rows]] = {}
+    for n in tables_for(encounter, policy):
+        text, rows = table_parts(n, encounter, profile, facility, xml1=xml1)
+        out[n] = (text.encode("utf-8"), rows)
+    return out
 
 
 def envelope(ma_cskcb: str, created_on: date, files: dict[int, bytes]) -> bytes:

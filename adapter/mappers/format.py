@@ -218,3 +218,23 @@ def writers(kind: str, free_text: bool) -> tuple[dict[type, Writer], Writer]:
     table: dict[type, Writer] = {str: text, Decimal: dec, datetime: dt, date: d, int: whole}
     fmt = formatter(kind)
     return table, lambda v: text(fmt(v))
+
+
+# --- readers: value -> the exact text a parser reads back, and how to write that text ----
+# ``readers`` splits each writer in two, so that one pass yields both the document and the
+# rows validation reads (no parse back): a reader gives the normalised text and whether it
+# still needs the field's wrapper (escaping or CDATA); numbers and dates never do.
+
+Reader = tuple[Writer, bool]
+
+
+def readers(kind: str, free_text: bool) -> tuple[dict[type, Reader], Reader, Writer]:
+    """Per-type readers of a field, the reader for any other type, and the field's wrapper."""
+    dt: Writer = stamp8 if kind == "d8" else stamp12
+    d: Writer = stamp12 if kind == "dt12" else stamp8
+    dec: Writer = {"dec2": amount, "dec3": quantity}.get(kind, plain)
+    whole: Writer = (lambda v: dec(Decimal(v))) if kind in ("dec2", "dec3") else str
+    table: dict[type, Reader] = {str: (clean, True), Decimal: (dec, False), datetime: (dt, False),
+                                 date: (d, False), int: (whole, False)}
+    fmt = formatter(kind)
+    return table, (lambda v: clean(fmt(v)), True), (cdata if free_text else escape)

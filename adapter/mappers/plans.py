@@ -16,7 +16,7 @@ from typing import Any
 
 from adapter.catalogue import FieldSpec, Profile, TableSpec, fields, table
 from adapter.errors import ConfigError
-from adapter.mappers.format import FREE_TEXT, Writer, kind_of, writers
+from adapter.mappers.format import FREE_TEXT, Reader, Writer, kind_of, readers
 
 DECLARATION = '<?xml version="1.0" encoding="utf-8"?>\n'
 
@@ -40,8 +40,9 @@ class FieldPlan:
     attr: str
     role: int
     inherit: bool
-    write: dict[type, Writer]  # exact value type -> escaped or CDATA content
-    fallback: Writer
+    readers: dict[type, Reader]  # exact value type -> (text as parsed back, needs the wrapper)
+    other: Reader                # any other type
+    wrap: Writer                 # text -> escaped or CDATA content
     open: str
     close: str
     empty: str
@@ -80,10 +81,10 @@ def _reader(values: tuple[FieldPlan, ...]) -> Callable[[object], tuple[Any, ...]
 
 
 def _field(f: FieldSpec, profile: Profile, in_parent: bool) -> FieldPlan:
-    write, fallback = writers(kind_of(f.fmt, profile), f.name in FREE_TEXT)
+    by_type, other, wrap = readers(kind_of(f.fmt, profile), f.name in FREE_TEXT)
     return FieldPlan(name=f.name, base=f.base_name, attr=f.attr, role=_role(f.base_name),
                      inherit=in_parent and f.base_name not in NOT_INHERITED,
-                     write=write, fallback=fallback,
+                     readers=by_type, other=other, wrap=wrap,
                      open=f"<{f.name}>", close=f"</{f.name}>", empty=f"<{f.name}/>")
 
 
