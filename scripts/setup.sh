@@ -28,8 +28,14 @@ fi
 stamp=.venv/.adapter-installed
 want=$(sha256sum pyproject.toml | cut -d' ' -f1)
 if [ ! -f "$stamp" ] || [ "$(cat "$stamp")" != "$want" ]; then
-  .venv/bin/python -m pip install -q --disable-pip-version-check --upgrade pip 2>&1 | grep -v '^WARNING: Location' || true
-  .venv/bin/python -m pip install -q --disable-pip-version-check -e ".[dev]" 2>&1 | grep -v '^WARNING: Location' || true
-  .venv/bin/python -c "import adapter, lxml, signxml, sqlalchemy, httpx, pkcs11" 
+  echo "setup: installing the package and its development tools into .venv (log: .venv/pip-install.log)" >&2
+  if ! { .venv/bin/python -m pip install -q --disable-pip-version-check --upgrade pip &&
+         .venv/bin/python -m pip install -q --disable-pip-version-check -e ".[dev]"; } \
+       > .venv/pip-install.log 2>&1; then
+    tail -n 40 .venv/pip-install.log >&2
+    echo "setup: pip install failed (full log: .venv/pip-install.log)" >&2
+    exit 1
+  fi
+  .venv/bin/python -c "import adapter, lxml, signxml, sqlalchemy, httpx, pkcs11"
   echo "$want" > "$stamp"
 fi
