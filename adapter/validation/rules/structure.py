@@ -170,21 +170,64 @@ def _good(check: FieldCheck, value: str | None) -> bool:
         value.isascii() or unicodedata.is_normalized("NFC", value))
 
 
-def rows_to_diagnose(table: int, profile: Profile, rows: tuple[Row, ...]) -> set[int]:
-    """Indexes of rows with a field that is not plainly good, or an element the profile lacks.
+# Values already found good, per (table, profile, field), kept across episodes: codes, ratios,
+# amounts and order times repeat from one encounter to the next, and ``_good`` is a pure
+# function of (check, value). Bounded, and never for fields that identify or describe a
+# patient (free text, names, card numbers, birth dates, diagnoses): the memo must not become
+# a store of patient data. Only the detail lines (XML2, XML3) and the numbers and dates of
+# XML1 are memoised; every other table (HIV care, births, sick leave: sensitive, and rare)
+# and every other field is checked each time (one regex, cheap enough).
+_MEMO_LIMIT = 2048
+_MEMO_TABLES = frozenset({2, 3})
+_MEMO_NUMBERS_TABLES = frozenset({1, 2, 3})
+_NOT_MEMOISED = frozenset({"MA_LK", "MA_BENH", "MA_BENH_KT", "MA_BENH_YHCT", "MA_BENH_CHINH",
+                           "GHI_CHU", "MO_TA", "KET_LUAN"})
 
-    Column by column over the distinct values: detail lines repeat most values (MA_LK,
-    dates, ratios, zero amounts), so each distinct value is checked once.
-    """
-    dirty: set[int] = set()
-    for check in compiled(table, profile):
-        column = [r.get(check.name) for r in rows]
-        for value in set(column):
-            if not _good(check, value):
-                dirty.update(i for i, v in enumerate(column) if v == value)
-    known = known_names(table, profile)
-    dirty.update(i for i, r in enumerate(rows) if not known.issuperset(r))
-    return dirty
+
+@dataclass(frozen=True, kw_only=True, slots=True)
+class _Column:
+    name: str
+    check: FieldCheck
+    good: set[str] | None           # memo of values found good; None: not memoised
+
+
+def _memoised(table: int, check: FieldCheck) -> bool:
+    if check.name in _NOT_MEMOISED or check.birth or table not in _MEMO_NUMBERS_TABLES:
+        return False
+    return check.kind != "text" or table in _MEMO_TABLES
+
+
+def _column(table: int, check: FieldCheck) -> _Column:
+    good: set[str] | None = None
+    if _memoised(table, check):
+        good = set() if check.required else {""}
+    return _Column(name=check.name, check=check, good=good)
+
+
+@cache
+def _columns(table: int, profile: Profile) -> tuple[_Column, ...]:
+    return tuple(_column(table, c) for c in compiled(table, profile))
+
+
+def _row_good(columns: tuple[_Column, ...], row: Row) -> bool:
+    """Every field of ``row`` plainly good (elements the profile lacks are checked apart)."""
+    get = row.get
+    for c in columns:
+        value = get(c.name)
+        good = c.good
+        if good is not None and value in good:
+            continue
+        if not _good(c.check, value):
+            return False
+        if good is not None and len(good) < _MEMO_LIMIT:
+            good.add(value)          # type: ignore[arg-type]  # a good value is never None
+    return True
+
+
+def rows_to_diagnose(table: int, profile: Profile, rows: tuple[Row, ...]) -> set[int]:
+    """Indexes of rows with a field that is not plainly good, or an element the profile lacks."""
+    columns, known = _columns(table, profile), known_names(table, profile)
+    return {i for i, r in enumerate(rows) if not (_row_good(columns, r) and known.issuperset(r))}
 
 
 def check_structure(ep: Episode) -> Iterator[Issue]:
@@ -193,10 +236,11 @@ def check_structure(ep: Episode) -> Iterator[Issue]:
         if not rows:
             yield _empty(ep, table)
         dirty = rows_to_diagnose(table, ep.profile, rows)
-        once: set[tuple[str, str]] = set()
-        for i, (row_no, row) in enumerate(ep.located(table)):
-            if i in dirty:
-                yield from _first_of_kind(check_row(ep, table, row_no, row), once)
+        if dirty:
+            once: set[tuple[str, str]] = set()
+            for i, (row_no, row) in enumerate(ep.located(table)):
+                if i in dirty:
+                    yield from _first_of_kind(check_row(ep, table, row_no, row), once)
         yield from _stt(ep, table, rows)
 
 
