@@ -336,6 +336,20 @@ class OutboxStore:
                 self._reroute_if_newer(c, item, now)
             return ok
 
+    def release(self, item: ClaimedItem, *, worker_id: str, not_before: datetime, now: datetime) -> bool:
+        """Give a claimed item back unsent (the gateway's circuit is open): the claim's attempt is
+        handed back and the item is due again at ``not_before``. No attempt row: nothing was sent."""
+        check(Status.SENDING, Status.RETRY_WAIT)
+        with self.engine.begin() as c:
+            done = c.execute(update(outbox_item).where(
+                outbox_item.c.id == item.item_id, outbox_item.c.status == Status.SENDING.value,
+                outbox_item.c.lease_owner == worker_id, outbox_item.c.sending_version == item.version,
+            ).values(status=Status.RETRY_WAIT.value, attempts=outbox_item.c.attempts - 1,
+                     next_attempt_at=not_before, lease_owner=None, lease_until=None, sending_version=None,
+                     last_error=f"not sent: gateway circuit open until {not_before.isoformat()}",
+                     updated_at=now)).rowcount
+        return done == 1
+
     def _finish(self, c: Connection, item: ClaimedItem, worker_id: str, to: Status, now: datetime,
                 **values: Any) -> bool:
         check(Status.SENDING, to)

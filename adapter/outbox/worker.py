@@ -14,12 +14,12 @@ import random
 import threading
 from collections import Counter
 from collections.abc import Callable, Iterator
-from concurrent.futures import ThreadPoolExecutor
+from concurrent.futures import FIRST_COMPLETED, Future, ThreadPoolExecutor, wait
 from contextlib import contextmanager
 from dataclasses import dataclass
-from datetime import timedelta
+from datetime import datetime, timedelta
 
-from adapter.errors import DataError, GatewayRejected, PermanentError, RetryableError
+from adapter.errors import DataError, GatewayRejected, GatewayUnavailable, PermanentError, RetryableError
 from adapter.outbox.retry import Action, RetryPolicy
 from adapter.outbox.states import Status
 from adapter.outbox.store import OutboxStore
@@ -39,12 +39,14 @@ class DrainReport:
     retried: int = 0
     dead: int = 0
     skipped: int = 0          # dry run, or the lease was lost to another worker
+    deferred: int = 0         # not sent, no attempt used: the gateway's circuit was open
     needs_fix: int = 0
     signed: int = 0           # extracted items signed during this drain
 
     @property
     def processed(self) -> int:
-        return self.accepted + self.rejected + self.retried + self.dead + self.skipped + self.needs_fix
+        return (self.accepted + self.rejected + self.retried + self.dead + self.skipped + self.needs_fix
+                + self.deferred)
 
 
 def _fit_worker_id(worker_id: str, size: int = 64) -> str:
@@ -64,6 +66,34 @@ def _reply_of(exc: Exception) -> GatewayReply | None:
     return None
 
 
+def _not_sent_until(exc: Exception) -> datetime | None:
+    """When a GatewayUnavailable says nothing was sent before a known time (the transport's
+    ``CircuitOpen``, which this layer may not import), that time; else None."""
+    if not isinstance(exc, GatewayUnavailable):
+        return None
+    reopens_at = getattr(exc, "reopens_at", None)
+    return reopens_at if isinstance(reopens_at, datetime) else None
+
+
+@dataclass(kw_only=True, slots=True)
+class _Claims:
+    """What one drain may still claim: its facilities and what is left of its limit."""
+
+    facilities: set[str] | None
+    limit: int | None
+    claimed: int = 0
+    exhausted: bool = False
+
+    def room(self, free: int) -> int:
+        if self.exhausted:
+            return 0
+        return free if self.limit is None else min(free, self.limit - self.claimed)
+
+    def took(self, count: int) -> None:
+        self.claimed += count
+        self.exhausted = count == 0      # an empty claim ends the drain once the rest is in
+
+
 class Worker:
     """Drains the outbox through one gateway. Thread-safe store and gateway are assumed."""
 
@@ -81,6 +111,8 @@ class Worker:
         self.dry_run = dry_run
         self.lease_s, self.batch_size, self.progress = lease_s, batch_size, progress
         self._in_flight: set[int] = set()
+        self._paused_until: datetime | None = None
+        self._reported = 0
         self._lock = threading.Lock()
 
     def drain(self, *, facilities: set[str] | None = None, limit: int | None = None,
@@ -91,25 +123,43 @@ class Worker:
             tally["signed"] = self.sign_pending(limit=limit or 1000)
         if self.dry_run:
             return self._dry_run(facilities, limit, tally)
-        with self._heartbeat(), ThreadPoolExecutor(max_workers=max(concurrency, 1)) as pool:
-            while limit is None or tally.total() - tally["signed"] < limit:
-                batch = self._claim(facilities, limit, tally)
-                if not batch:
-                    break
-                for outcome in pool.map(self._process, batch):
-                    tally[outcome] += 1
-                self._report_progress(tally)
+        slots = max(concurrency, 1)
+        with self._heartbeat(), ThreadPoolExecutor(max_workers=slots) as pool:
+            self._pump(pool, slots, _Claims(facilities=facilities, limit=limit), tally)
+        self._report_progress(tally, final=True)
         return DrainReport(**tally)
 
-    def _claim(self, facilities: set[str] | None, limit: int | None,
-               tally: Counter[str]) -> list[ClaimedItem]:
-        done = tally.total() - tally["signed"]
-        room = self.batch_size if limit is None else min(self.batch_size, limit - done)
+    def _pump(self, pool: ThreadPoolExecutor, slots: int, claims: _Claims, tally: Counter[str]) -> None:
+        """Keep ``slots`` submissions in flight: whenever some finish, claim as many as are free.
+
+        A batch-then-wait loop leaves slots idle while the slowest reply of each batch comes
+        back; here a slot is refilled as soon as it frees, with one claim for all free slots.
+        """
+        running: set[Future[str]] = set()
+        while True:
+            room = claims.room(min(slots - len(running), self.batch_size))
+            if room > 0 and not self._circuit_open():
+                batch = self._claim(claims, room)
+                running.update(pool.submit(self._process, item) for item in batch)
+            if not running:
+                return
+            done, running = wait(running, return_when=FIRST_COMPLETED)
+            for future in done:
+                tally[future.result()] += 1
+            self._report_progress(tally)
+
+    def _claim(self, claims: _Claims, room: int) -> list[ClaimedItem]:
         items = self.store.claim(self.worker_id, limit=room, now=self.clock.now(), lease_s=self.lease_s,
-                                 facilities=facilities)
+                                 facilities=claims.facilities)
+        claims.took(len(items))
         with self._lock:
             self._in_flight.update(i.item_id for i in items)
         return items
+
+    def _circuit_open(self) -> bool:
+        """While the gateway's circuit is open, claiming would only fail items without sending."""
+        with self._lock:
+            return self._paused_until is not None and self.clock.now() < self._paused_until
 
     def _process(self, item: ClaimedItem) -> str:
         try:
@@ -132,6 +182,9 @@ class Worker:
                                                    profile=item.profile, payload=item.payload,
                                                    ma_lk=item.ma_lk))
         except Exception as exc:  # noqa: BLE001 - every failure is decided by type and recorded
+            not_before = _not_sent_until(exc)
+            if not_before is not None:
+                return self._release(item, not_before)
             decision = self.policy.decide(exc, item.attempts, self.clock.now(), self.rng)
             log.info("outbox attempt failed item=%s ma_lk=%s attempt=%s action=%s error=%s", item.item_id,
                      item.ma_lk, item.attempts, decision.action, type(exc).__name__)
@@ -145,6 +198,16 @@ class Worker:
         log.info("outbox accepted item=%s ma_lk=%s transaction=%s", item.item_id, item.ma_lk,
                  reply.transaction_id)
         return "accepted" if kept else "skipped"
+
+    def _release(self, item: ClaimedItem, not_before: datetime) -> str:
+        """Nothing was sent (the circuit is open): back to the queue until it reopens, no attempt used."""
+        with self._lock:
+            if self._paused_until is None or not_before > self._paused_until:
+                self._paused_until = not_before
+        kept = self.store.release(item, worker_id=self.worker_id, not_before=not_before, now=self.clock.now())
+        log.info("outbox not sent, circuit open item=%s ma_lk=%s until=%s", item.item_id, item.ma_lk,
+                 not_before.isoformat())
+        return "deferred" if kept else "skipped"
 
     def _dry_run(self, facilities: set[str] | None, limit: int | None, tally: Counter[str]) -> DrainReport:
         """Everything but the network: what would be claimed, each with signed bytes present."""
@@ -190,8 +253,13 @@ class Worker:
                                                fingerprint=signer.certificate_fingerprint,
                                                now=self.clock.now()))
 
-    def _report_progress(self, tally: Counter[str]) -> None:
-        if self.progress is not None:
+    def _report_progress(self, tally: Counter[str], *, final: bool = False) -> None:
+        """Every ``batch_size`` outcomes, and once at the end if the last ones were not reported."""
+        outcomes = tally.total() - tally["signed"]
+        if self.progress is None or outcomes == self._reported:
+            return
+        if final or outcomes - self._reported >= self.batch_size:
+            self._reported = outcomes
             self.progress(DrainReport(**tally))
 
     @contextmanager

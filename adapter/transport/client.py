@@ -21,7 +21,7 @@ import ssl
 import threading
 from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
-from datetime import timedelta
+from datetime import datetime, timedelta
 from types import TracebackType
 from typing import Any, TypeVar
 
@@ -48,6 +48,18 @@ from adapter.transport.tokens import Token, parse_token
 
 log = logging.getLogger(__name__)
 T = TypeVar("T")
+
+
+class CircuitOpen(GatewayUnavailable):
+    """Nothing was sent: the destination's circuit is open until ``reopens_at`` (then one probe).
+
+    The outbox gives the item back without using an attempt (it reads ``reopens_at``; the
+    outbox layer cannot import this class).
+    """
+
+    def __init__(self, message: str, *, reopens_at: datetime) -> None:
+        super().__init__(message)
+        self.reopens_at = reopens_at
 
 _FORM = {"Content-Type": CONTENT_TYPE}
 
@@ -277,7 +289,8 @@ class GatewayClient:
         if not allowed:
             log.warning("circuit open for %s until %s: not sending", self._destination,
                         reopen.isoformat() if reopen else "?")
-            raise GatewayUnavailable(f"circuit open: gateway failing, paused until {reopen}")
+            raise CircuitOpen(f"circuit open: gateway failing, paused until {reopen}",
+                              reopens_at=reopen or self._clock.now() + self._policy.open_for)
 
     def _report(self, *, ok: bool) -> None:
         with self._breaker_lock:
