@@ -170,64 +170,71 @@ def _good(check: FieldCheck, value: str | None) -> bool:
         value.isascii() or unicodedata.is_normalized("NFC", value))
 
 
-# Values already found good, per (table, profile, field), kept across episodes: codes, ratios,
-# amounts and order times repeat from one encounter to the next, and ``_good`` is a pure
-# function of (check, value). Bounded, and never for fields that identify or describe a
-# patient (free text, names, card numbers, birth dates, diagnoses): the memo must not become
-# a store of patient data. Only the detail lines (XML2, XML3) and the numbers and dates of
-# XML1 are memoised; every other table (HIV care, births, sick leave: sensitive, and rare)
-# and every other field is checked each time (one regex, cheap enough).
-_MEMO_LIMIT = 2048
-_MEMO_TABLES = frozenset({2, 3})
-_MEMO_NUMBERS_TABLES = frozenset({1, 2, 3})
-_NOT_MEMOISED = frozenset({"MA_LK", "MA_BENH", "MA_BENH_KT", "MA_BENH_YHCT", "MA_BENH_CHINH",
-                           "GHI_CHU", "MO_TA", "KET_LUAN"})
+# The fast path for the common, valid row: the row's values joined with a separator that no
+# good value contains (U+001F, a control character) and matched by ONE expression of the
+# whole row, compiled per (table, profile) from the field patterns. A missing element joins
+# as NUL, which no pattern accepts. It accepts exactly the rows whose every field ``_good``
+# accepts (a property test pins this); any other row is diagnosed field by field.
+_SEP = "\x1f"
+_ABSENT = "\x00"
+_NUMBER_CHARS, _DATE_CHARS = r"\d.", r"\d;"
 
 
 @dataclass(frozen=True, kw_only=True, slots=True)
-class _Column:
-    name: str
-    check: FieldCheck
-    good: set[str] | None           # memo of values found good; None: not memoised
+class RowPlan:
+    names: tuple[str, ...]
+    absent: tuple[str, ...]                       # the joined stand-in of each missing element
+    pattern: re.Pattern[str]
+    dates: tuple[tuple[str, bool, bool], ...]     # (name, is_list, birth): real calendar dates
+    known: frozenset[str]
 
 
-def _memoised(table: int, check: FieldCheck) -> bool:
-    if check.name in _NOT_MEMOISED or check.birth or table not in _MEMO_NUMBERS_TABLES:
-        return False
-    return check.kind != "text" or table in _MEMO_TABLES
+def _bounded(size: int | None, chars: str) -> str:
+    """A lookahead: the run of ``chars`` starting here is at most ``size`` long."""
+    return f"(?=[{chars}]{{0,{size}}}(?![{chars}]))" if size is not None else ""
 
 
-def _column(table: int, check: FieldCheck) -> _Column:
-    good: set[str] | None = None
-    if _memoised(table, check):
-        good = set() if check.required else {""}
-    return _Column(name=check.name, check=check, good=good)
+def _field_pattern(check: FieldCheck) -> str:
+    if check.kind == "text":
+        low = 1 if check.required else 0
+        high = "" if check.size is None else str(check.size)
+        return f"[^{_CONTROL}]{{{low},{high}}}"
+    if check.kind == "number":
+        frac = rf"(?:\.\d{{1,{check.decimals}}})?" if check.decimals is not None else r"(?:\.\d+)?"
+        body = _bounded(check.size, _NUMBER_CHARS) + r"\d+" + frac
+    else:
+        body = _bounded(check.size, _DATE_CHARS) + check.shape.pattern
+    return body if check.required else f"(?:{body})?"
 
 
 @cache
-def _columns(table: int, profile: Profile) -> tuple[_Column, ...]:
-    return tuple(_column(table, c) for c in compiled(table, profile))
+def row_plan(table: int, profile: Profile) -> RowPlan:
+    checks = compiled(table, profile)
+    pattern = _SEP.join(f"(?:{_field_pattern(c)})" for c in checks)
+    return RowPlan(names=tuple(c.name for c in checks), absent=(_ABSENT,) * len(checks),
+                   pattern=re.compile(pattern), known=known_names(table, profile),
+                   dates=tuple((c.name, c.is_list, c.birth) for c in checks if c.kind == "date"))
 
 
-def _row_good(columns: tuple[_Column, ...], row: Row) -> bool:
-    """Every field of ``row`` plainly good (elements the profile lacks are checked apart)."""
+def row_clean(plan: RowPlan, row: Row) -> bool:
+    """Every field of ``row`` plainly good and no element the profile lacks."""
+    joined = _SEP.join(map(row.get, plan.names, plan.absent))
+    if plan.pattern.fullmatch(joined) is None:
+        return False
+    if not (joined.isascii() or unicodedata.is_normalized("NFC", joined)):
+        return False                 # U+001F is a starter: NFC of the whole is NFC of each part
     get = row.get
-    for c in columns:
-        value = get(c.name)
-        good = c.good
-        if good is not None and value in good:
-            continue
-        if not _good(c.check, value):
+    for name, is_list, birth in plan.dates:
+        value = get(name)
+        if value and not _date_ok(value, is_list, birth):
             return False
-        if good is not None and len(good) < _MEMO_LIMIT:
-            good.add(value)          # type: ignore[arg-type]  # a good value is never None
-    return True
+    return plan.known.issuperset(row)
 
 
 def rows_to_diagnose(table: int, profile: Profile, rows: tuple[Row, ...]) -> set[int]:
     """Indexes of rows with a field that is not plainly good, or an element the profile lacks."""
-    columns, known = _columns(table, profile), known_names(table, profile)
-    return {i for i, r in enumerate(rows) if not (_row_good(columns, r) and known.issuperset(r))}
+    plan = row_plan(table, profile)
+    return {i for i, r in enumerate(rows) if not row_clean(plan, r)}
 
 
 def check_structure(ep: Episode) -> Iterator[Issue]:
