@@ -18,6 +18,7 @@ import codecs
 import re
 from collections.abc import Mapping
 from dataclasses import dataclass, field
+from itertools import chain
 
 from lxml import etree
 
@@ -49,7 +50,7 @@ _CONTROL_REF = re.compile(rb"&#(?:x0*(?:[0-8bcef]|1[0-9a-f])|0*(?:[0-8]|1[1246-9
                           re.IGNORECASE)
 _OPEN_TAG = re.compile(rb"<([A-Za-z_][\w.-]*)[^<>]*>")
 # Where markup is data or ignored: a character reference there is only text.
-_LITERAL = re.compile(rb"<!\[CDATA\[.*?\]\]>|<!--.*?-->", re.DOTALL)
+_LITERAL = re.compile(rb"<!\[CDATA\[.*?\]\]>|<!--.*?-->|<\?.*?\?>", re.DOTALL)
 
 
 @dataclass(frozen=True, kw_only=True, slots=True)
@@ -96,15 +97,20 @@ def _parser() -> etree.XMLParser:
                            huge_tree=False, remove_comments=True, remove_pis=True)
 
 
+def _signature(data: bytes) -> str | None:
+    """The UTF-16/UTF-32 form the first bytes show (a byte-order mark or NULs around "<"), if any."""
+    return next((name for signature, name in _SIGNATURES if data.startswith(signature)), None)
+
+
 def encoding(data: bytes) -> str:
     """The document's encoding as Python names it: from the byte-order mark, else the declaration.
 
     ``"utf-8"`` when neither says otherwise (the XML default); a declared name Python does
     not know is returned lower-cased as written.
     """
-    for signature, name in _SIGNATURES:
-        if data.startswith(signature):
-            return name
+    wide = _signature(data)
+    if wide is not None:
+        return wide
     start = len(_BOM_UTF8) if data.startswith(_BOM_UTF8) else 0
     m = _ENCODING_DECL.match(data, start, start + 512)
     if m is None:
@@ -118,10 +124,11 @@ def encoding(data: bytes) -> str:
 
 def declares_dtd(data: bytes) -> bool:
     """Whether the prolog (before the root element) holds a declaration ``<!...`` other than a comment."""
-    name = encoding(data)
-    if name.startswith(("utf-16", "utf-32")):
-        # Wide encodings are refused for sending anyway; decode to find the markup at all.
-        data = data.decode(name, errors="replace").encode(UTF8, errors="replace")
+    wide = _signature(data)
+    if wide is not None:
+        # Refused for sending anyway, but the markup is only visible once decoded. (Only the
+        # bytes decide: ASCII bytes that merely *declare* UTF-16 are scanned as they are.)
+        data = data.decode(wide, errors="replace").encode(UTF8, errors="replace")
     pos = len(_BOM_UTF8) if data.startswith(_BOM_UTF8) else 0
     while True:
         space = _PROLOG_SPACE.match(data, pos)
@@ -158,7 +165,7 @@ def control_character(data: bytes) -> str | None:
     """The element holding the first control character ("" when outside any), or None.
 
     A raw control byte is illegal anywhere; a reference such as ``&#0;`` only where it is
-    markup, not inside CDATA or a comment.
+    markup, not inside CDATA, a comment or a processing instruction.
     """
     raw = data.translate(_RAW_CONTROL).find(b"\x00")
     ref = _control_reference(data) if b"&#" in data else -1
@@ -170,10 +177,14 @@ def control_character(data: bytes) -> str | None:
 
 
 def _control_reference(data: bytes) -> int:
-    """Offset of the first control-character reference outside CDATA and comments, or -1."""
-    literal = _LITERAL.finditer(data) if b"<!" in data else iter(())
+    """Offset of the first control-character reference outside CDATA, comments and PIs, or -1."""
+    refs = _CONTROL_REF.finditer(data)
+    first = next(refs, None)
+    if first is None:                          # the usual case: &#13; and friends only
+        return -1
+    literal = _LITERAL.finditer(data)
     span = next(literal, None)
-    for ref in _CONTROL_REF.finditer(data):
+    for ref in chain((first,), refs):
         while span is not None and span.end() <= ref.start():
             span = next(literal, None)
         if span is None or ref.start() < span.start():
@@ -220,7 +231,7 @@ def _file(el: etree._Element) -> EnvelopeFile:
         raw = base64.b64decode(content, validate=True)
     except (binascii.Error, ValueError):
         return EnvelopeFile(declared=declared, table=None, error="ENVELOPE_BASE64")
-    # One code per embedded file: the same order as a file's refusal, the most serious first.
+    # One code per embedded file (a file alone gets every refusal): the most serious first.
     if declares_dtd(raw):
         return EnvelopeFile(declared=declared, table=None, error="XML_UNSAFE")
     if encoding(raw) != UTF8:

@@ -29,7 +29,8 @@ def test_a_raw_control_byte_inside_cdata_is_still_illegal() -> None:
 
 
 def test_a_control_reference_after_cdata_and_comments_is_found_at_its_element() -> None:
-    data = b"<T><A><![CDATA[&#0;]]></A><!-- &#1; --><B>x</B><C>&#x1f;</C><D><![CDATA[&#2;]]></D></T>"
+    data = (b"<?pi &#3;?><T><A><![CDATA[&#0;]]></A><!-- &#1; --><B>x</B><C>&#x1f;</C>"
+            b"<D><![CDATA[&#2;]]></D></T>")
     assert control_character(data) == "C"
 
 
@@ -43,6 +44,12 @@ def test_a_doctype_anywhere_in_the_prolog_is_refused(prolog: bytes) -> None:
     assert declares_dtd(data)
     with pytest.raises(XmlInputError, match="DTD"):
         parse_xml(data)
+
+
+def test_ascii_bytes_that_only_declare_utf16_are_scanned_as_they_are() -> None:
+    data = b'<?xml version="1.0" encoding="UTF-16"?><!DOCTYPE T [<!ENTITY a "b">]><T>&a;</T>'
+    assert encoding(data) == "utf-16" and declares_dtd(data)
+    assert _located(data) == {("FILE_NOT_UTF8", "FILE", ""), ("XML_UNSAFE", "FILE", "")}
 
 
 def test_a_comment_before_the_root_may_mention_a_doctype() -> None:
