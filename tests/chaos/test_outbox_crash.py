@@ -94,10 +94,31 @@ def _all_accepted(store: OutboxStore) -> bool:
     return all(r.status is Status.ACCEPTED for r in store.list_items(ItemFilter(limit=10_000)))
 
 
+@pytest.fixture(params=["sqlite", pytest.param("postgresql", marks=pytest.mark.postgres)])
+def db_url(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[str]:
+    """The outbox on SQLite (one worker) and on PostgreSQL (the multi-worker store), both for real."""
+    if request.param == "sqlite":
+        yield f"sqlite:///{(tmp_path / 'outbox.db').as_posix()}"
+        return
+    psycopg = pytest.importorskip("psycopg")
+    name = "adapter_t_chaos_crash"
+    try:
+        admin = psycopg.connect("host=127.0.0.1 port=5432 user=postgres dbname=postgres", autocommit=True,
+                                connect_timeout=3)
+    except psycopg.OperationalError:
+        pytest.skip("PostgreSQL is not reachable on 127.0.0.1:5432")
+    with admin:
+        admin.execute(f"DROP DATABASE IF EXISTS {name} WITH (FORCE)")
+        admin.execute(f"CREATE DATABASE {name}")
+        try:
+            yield f"postgresql+psycopg://postgres@127.0.0.1:5432/{name}"
+        finally:
+            admin.execute(f"DROP DATABASE IF EXISTS {name} WITH (FORCE)")
+
+
 def test_sigkill_loses_nothing_and_duplicates_only_follow_unknown_outcomes(
-    tmp_path: Path, gateway_url: str
+    db_url: str, gateway_url: str
 ) -> None:
-    db_url = f"sqlite:///{(tmp_path / 'outbox.db').as_posix()}"
     engine = make_engine(db_url)
     upgrade(engine, "0001")
     store = OutboxStore(engine)
@@ -130,3 +151,4 @@ def test_sigkill_loses_nothing_and_duplicates_only_follow_unknown_outcomes(
             {"receipts": len(receipts), "items": N_ITEMS, "duplicates": sum(c - 1 for c in sent.values())}
         )
     )
+    engine.dispose()
