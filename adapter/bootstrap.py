@@ -173,8 +173,9 @@ class App:
         from adapter.his.reader import SqlHisSource
 
         profile = SourceProfile.load(self.settings.his.profile_dir or self.settings.his.profile)
-        return SqlHisSource(self.his_engine, profile, ma_cskcb=ma_cskcb,
-                            batch_size=self.settings.his.batch_size, max_text=self.settings.his.max_text_chars)
+        his = self.settings.his
+        return SqlHisSource(self.his_engine, profile, ma_cskcb=ma_cskcb, batch_size=his.batch_size,
+                            max_text=his.max_text_chars)
 
     @cached_property
     def registry(self) -> Any:

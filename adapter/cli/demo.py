@@ -90,7 +90,8 @@ def _his_counts(app: Any) -> tuple[int, int]:
     from sqlalchemy import text
 
     with app.his_engine.connect() as conn:
-        rows = dict(conn.execute(text("SELECT finished, COUNT(*) FROM his_encounter GROUP BY finished")).all())
+        query = text("SELECT finished, COUNT(*) FROM his_encounter GROUP BY finished")
+        rows = dict(conn.execute(query).all())
     return int(rows.get(1, 0)), int(rows.get(0, 0))
 
 
