@@ -194,17 +194,31 @@ def _bounded(size: int | None, chars: str) -> str:
     return f"(?=[{chars}]{{0,{size}}}(?![{chars}]))" if size is not None else ""
 
 
+def _number_pattern(check: FieldCheck) -> str:
+    # The size as counted digits where possible: a lookahead per field made the whole-row
+    # match several times slower. Whole numbers (the usual case) take the first branch.
+    size, dp = check.size, check.decimals
+    if size is None:
+        return r"\d+" + (rf"(?:\.\d{{1,{dp}}})?" if dp is not None else r"(?:\.\d+)?")
+    if dp is None:
+        return rf"\d{{1,{size}}}|{_bounded(size, _NUMBER_CHARS)}\d+\.\d+"
+    return "|".join([rf"\d{{1,{size}}}"] + [rf"\d{{1,{size - 1 - f}}}\.\d{{{f}}}"
+                                            for f in range(1, dp + 1) if size - 1 - f >= 1])
+
+
+def _date_pattern(check: FieldCheck) -> str:
+    if not check.is_list and check.size is not None and max(check.date_lengths) <= check.size:
+        return check.shape.pattern          # fixed lengths that fit: no size check needed
+    return _bounded(check.size, _DATE_CHARS) + check.shape.pattern
+
+
 def _field_pattern(check: FieldCheck) -> str:
     if check.kind == "text":
         low = 1 if check.required else 0
         high = "" if check.size is None else str(check.size)
         return f"[^{_CONTROL}]{{{low},{high}}}"
-    if check.kind == "number":
-        frac = rf"(?:\.\d{{1,{check.decimals}}})?" if check.decimals is not None else r"(?:\.\d+)?"
-        body = _bounded(check.size, _NUMBER_CHARS) + r"\d+" + frac
-    else:
-        body = _bounded(check.size, _DATE_CHARS) + check.shape.pattern
-    return body if check.required else f"(?:{body})?"
+    body = _number_pattern(check) if check.kind == "number" else _date_pattern(check)
+    return f"(?:{body})" if check.required else f"(?:{body})?"
 
 
 @cache
