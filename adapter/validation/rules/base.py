@@ -3,10 +3,12 @@
 from __future__ import annotations
 
 from collections.abc import Callable, Iterable, Iterator, Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import datetime
 from decimal import Decimal, InvalidOperation
 from functools import lru_cache
+from itertools import count, repeat
+from typing import Any
 
 from adapter.catalogue import Profile
 from adapter.validation.context import ValidationContext
@@ -26,6 +28,8 @@ class Episode:
     ma_lk: str
     context: ValidationContext
     whole: bool                      # all tables of the episode are here (pipeline, envelope)
+    # Values several rules derive from the same rows (money amounts parsed once per row).
+    memo: dict[object, Any] = field(default_factory=dict, compare=False, repr=False)
 
     def rows(self, table: int) -> tuple[Row, ...]:
         t = self.tables.get(table)
@@ -37,9 +41,10 @@ class Episode:
 
     def located(self, table: int) -> Iterator[tuple[int | None, Row]]:
         """(row number for list tables, row); flat tables have no row number."""
-        flat = table in FLAT_TABLES
-        for i, row in enumerate(self.rows(table), start=1):
-            yield (None if flat else i), row
+        rows = self.rows(table)
+        # zip over C iterators: this runs for every row in most rules, a generator cost more.
+        numbers: Iterable[int | None] = repeat(None) if table in FLAT_TABLES else count(1)
+        return zip(numbers, rows, strict=False)      # numbers never end
 
     def row_ma_lk(self, row: Row) -> str:
         return row.get("MA_LK") or self.ma_lk

@@ -34,6 +34,15 @@ def amounts(row: Row) -> Amounts:
     return dict(zip(_NAMES, map(decimal, map(row.get, _NAMES, _EMPTY)), strict=True))
 
 
+def _parsed(ep: Episode, table: int) -> list[Amounts]:
+    """The money fields of every line of ``table``, parsed once per episode for all money rules."""
+    key = ("money.amounts", table)
+    found: list[Amounts] | None = ep.memo.get(key)
+    if found is None:
+        found = ep.memo[key] = [amounts(r) for r in ep.rows(table)]
+    return found
+
+
 def _or(value: Decimal | None, default: Decimal) -> Decimal:
     return default if value is None else value
 
@@ -124,8 +133,7 @@ def _line_issues(ep: Episode) -> list[Issue]:
     # Plain lists, not nested generators: this runs on every line of every encounter.
     tol, found = ep.context.money_tolerance, []
     for table in (2, 3):
-        for row_no, row in ep.located(table):
-            v = amounts(row)
+        for (row_no, row), v in zip(ep.located(table), _parsed(ep, table), strict=True):
             expected = _expected_totals(table, v, ep.profile)
             for name in _sanity_faults(table, row, v):
                 code = "MONEY_CEILING" if name == "T_BHTT" else "MONEY_RATIO_RANGE"
@@ -135,25 +143,32 @@ def _line_issues(ep: Episode) -> list[Issue]:
     return found
 
 
-def _sum(rows: Iterable[Row], name: str) -> Decimal:
-    return sum((v for v in (decimal(r.get(name, "")) for r in rows) if v is not None), ZERO)
+Line = tuple[Row, Amounts]
+
+
+def _sum(lines: Iterable[Line], name: str) -> Decimal:
+    return sum((x for x in (v[name] for _, v in lines) if x is not None), ZERO)
 
 
 def expected_xml1_totals(drugs: tuple[Row, ...], services: tuple[Row, ...]) -> dict[str, Decimal]:
     """XML1 totals from the detail lines as written (spec §4.3, 'XML1 totals'), exact to the cent."""
+    return _expected_xml1([(r, amounts(r)) for r in drugs], [(r, amounts(r)) for r in services])
+
+
+def _expected_xml1(drugs: list[Line], services: list[Line]) -> dict[str, Decimal]:
     lines = drugs + services
     with localcontext(_WIDE):
         tong_bh, bncct = _sum(lines, "THANH_TIEN_BH"), _sum(lines, "T_BNCCT")
         return {
             "T_THUOC": _sum(drugs, "THANH_TIEN_BV"),
-            "T_VTYT": _sum((s for s in services if s.get("MA_VAT_TU")), "THANH_TIEN_BV"),
+            "T_VTYT": _sum((s for s in services if s[0].get("MA_VAT_TU")), "THANH_TIEN_BV"),
             "T_TONGCHI_BV": _sum(lines, "THANH_TIEN_BV"),
             "T_TONGCHI_BH": tong_bh,
             "T_BNTT": _sum(lines, "T_BNTT"),
             "T_BNCCT": bncct,
             "T_BHTT": tong_bh - bncct,
             "T_NGUONKHAC": _sum(lines, "T_NGUONKHAC"),
-            "T_BHTT_GDV": _sum((x for x in lines if x.get("MA_PTTT", "") in ("1", "")), "T_BHTT"),
+            "T_BHTT_GDV": _sum((x for x in lines if x[0].get("MA_PTTT", "") in ("1", "")), "T_BHTT"),
         }
 
 
@@ -169,9 +184,11 @@ def check_totals(ep: Episode) -> Iterator[Issue]:
 def _total_issues(ep: Episode, xml1: Row) -> list[Issue]:
     # With other-source money, T_TONGCHI_BH - T_BNCCT (the 130/4750 text, what the mapper
     # writes) and the sum of line T_BHTT (what the fund pays) differ; either is accepted.
-    paid = r2(_sum(ep.rows(2) + ep.rows(3), "T_BHTT"))
+    drugs = list(zip(ep.rows(2), _parsed(ep, 2), strict=True))
+    services = list(zip(ep.rows(3), _parsed(ep, 3), strict=True))
+    paid = r2(_sum(drugs + services, "T_BHTT"))
     found = []
-    for name, expected in expected_xml1_totals(ep.rows(2), ep.rows(3)).items():
+    for name, expected in _expected_xml1(drugs, services).items():
         reported = decimal(xml1.get(name, ""))
         if reported is None or r2(reported) == r2(expected) or (name == "T_BHTT" and r2(reported) == paid):
             continue
