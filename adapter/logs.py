@@ -21,6 +21,4 @@ def quiet_third_party_loggers() -> None:
     """
     floor = max(logging.INFO, logging.getLogger().getEffectiveLevel())
     for name in CHATTY:
-        logger = logging.getLogger(name)
-        if logger.level < floor:
-            logger.setLevel(floor)
+        logging.getLogger(name).setLevel(floor)
