@@ -12,6 +12,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Iterator
 from decimal import Context, Decimal, localcontext
+from functools import lru_cache
 
 from adapter.money import HUNDRED, ZERO, r2, split_3176, split_4750
 from adapter.validation.issues import Issue
@@ -108,10 +109,10 @@ def _split_faults(v: Amounts, expected: tuple[Decimal, ...] | None, tol: Decimal
     return faults + list(wrong)
 
 
-def _sanity_faults(table: int, row: Row, v: Amounts) -> list[str]:
+def _sanity_faults(table: int, supply: bool, v: Amounts) -> list[str]:
     faults = [n for n in _RATIOS if (x := v[n]) is not None and not ZERO <= x <= HUNDRED]
     ceiling, paid = v["T_TRANTT"], v["T_BHTT"]
-    if table == 3 and ceiling is not None and paid is not None and paid > ceiling and row.get("MA_VAT_TU"):
+    if table == 3 and ceiling is not None and paid is not None and paid > ceiling and supply:
         faults.append("T_BHTT")
     return faults
 
@@ -131,16 +132,31 @@ def check_lines(ep: Episode) -> Iterator[Issue]:
 
 def _line_issues(ep: Episode) -> list[Issue]:
     # Plain lists, not nested generators: this runs on every line of every encounter.
-    tol, found = ep.context.money_tolerance, []
+    tol, profile, found = ep.context.money_tolerance, ep.profile, []
     for table in (2, 3):
-        for (row_no, row), v in zip(ep.located(table), _parsed(ep, table), strict=True):
-            expected = _expected_totals(table, v, ep.profile)
-            for name in _sanity_faults(table, row, v):
-                code = "MONEY_CEILING" if name == "T_BHTT" else "MONEY_RATIO_RANGE"
-                found.append(at(ep, code, table, row_no, row, name))
-            for name in _total_faults(v, expected, tol) + _split_faults(v, expected, tol, ep.profile):
-                found.append(at(ep, _RULE_OF[name], table, row_no, row, name, profile=ep.profile))
+        for row_no, row in ep.located(table):
+            key = tuple(map(row.get, _NAMES, _EMPTY))
+            for code, name, located in _line_faults(table, profile, tol, bool(row.get("MA_VAT_TU")), key):
+                params = {"profile": profile} if located else {}
+                found.append(at(ep, code, table, row_no, row, name, **params))
     return found
+
+
+# Lines repeat their money fields across encounters (standard prices, quantity 1, the same
+# benefit levels): 15,150 demo lines hold 252 distinct ones. The verdict is a pure function
+# of these strings, so it is kept per distinct line; the key holds amounts, never who.
+@lru_cache(maxsize=8192)
+def _line_faults(table: int, profile: str, tol: Decimal, supply: bool,
+                 values: tuple[str, ...]) -> tuple[tuple[str, str, bool], ...]:
+    """(rule, field, with the profile) of each money fault of a line with these values."""
+    v = dict(zip(_NAMES, map(decimal, values), strict=True))
+    with localcontext(_WIDE):
+        expected = _expected_totals(table, v, profile)
+        out = [("MONEY_CEILING" if n == "T_BHTT" else "MONEY_RATIO_RANGE", n, False)
+               for n in _sanity_faults(table, supply, v)]
+        out += [(_RULE_OF[n], n, True)
+                for n in _total_faults(v, expected, tol) + _split_faults(v, expected, tol, profile)]
+    return tuple(out)
 
 
 Line = tuple[Row, Amounts]
