@@ -35,12 +35,20 @@ def amounts(row: Row) -> Amounts:
     return dict(zip(_NAMES, map(decimal, map(row.get, _NAMES, _EMPTY)), strict=True))
 
 
+_SUMMED = ("THANH_TIEN_BV", "THANH_TIEN_BH", "T_BNTT", "T_BNCCT", "T_BHTT", "T_NGUONKHAC")
+_SUMMED_EMPTY = ("",) * len(_SUMMED)
+
+
+def _summed(row: Row) -> Amounts:
+    return dict(zip(_SUMMED, map(decimal, map(row.get, _SUMMED, _SUMMED_EMPTY)), strict=True))
+
+
 def _parsed(ep: Episode, table: int) -> list[Amounts]:
-    """The money fields of every line of ``table``, parsed once per episode for all money rules."""
-    key = ("money.amounts", table)
+    """The summed money fields of every line of ``table``, parsed once per episode."""
+    key = ("money.summed", table)
     found: list[Amounts] | None = ep.memo.get(key)
     if found is None:
-        found = ep.memo[key] = [amounts(r) for r in ep.rows(table)]
+        found = ep.memo[key] = [_summed(r) for r in ep.rows(table)]
     return found
 
 
