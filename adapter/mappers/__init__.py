@@ -2,9 +2,9 @@
 
 Public API::
 
-    from adapter.mappers import (TablePolicy, build_checkin, build_claim, build_table, claim_tables,
-                                 needs_checkin,
-                                 profile_for, table_document, tables_for, text_changes)
+    from adapter.mappers import (TablePolicy, build_checkin, build_claim, build_table, claim_envelope,
+                                 claim_tables, needs_checkin, profile_for, table_document, tables_for,
+                                 text_changes)
     from adapter.mappers.schemas import load_schema, load_envelope_schema
 
 No I/O, no clock: the creation date of a claim is a parameter.
@@ -12,7 +12,14 @@ No I/O, no clock: the creation date of a claim is a parameter.
 
 from __future__ import annotations
 
-from adapter.mappers.envelope import build_checkin, build_claim, claim_files, claim_tables, envelope
+from adapter.mappers.envelope import (
+    build_checkin,
+    build_claim,
+    claim_envelope,
+    claim_files,
+    claim_tables,
+    envelope,
+)
 from adapter.mappers.policy import TablePolicy, needs_checkin, profile_for, tables_for
 from adapter.mappers.tables import build_table, table_document
 from adapter.mappers.textscan import TextChange, text_changes
@@ -23,6 +30,7 @@ __all__ = [
     "build_checkin",
     "build_claim",
     "build_table",
+    "claim_envelope",
     "claim_files",
     "claim_tables",
     "envelope",

@@ -65,6 +65,11 @@ def envelope(ma_cskcb: str, created_on: date, files: dict[int, bytes]) -> bytes:
     return "".join(parts).encode("utf-8")
 
 
+def claim_envelope(ma_cskcb: str, created_on: date, tables: dict[int, tuple[bytes, Rows]]) -> bytes:
+    """``envelope`` around the documents of ``claim_tables`` (their rows are for validation)."""
+    return envelope(ma_cskcb, created_on, {n: document for n, (document, _) in tables.items()})
+
+
 def build_claim(encounter: Encounter, facility: Facility, profile: Profile, *,
                 created_on: date, policy: TablePolicy) -> bytes:
     """The unsigned claim file of one episode: every applicable table, base64 in FILEHOSO."""

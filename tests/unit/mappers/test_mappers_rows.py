@@ -16,7 +16,7 @@ import mapper_samples as s
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from adapter.mappers import TablePolicy, claim_files, claim_tables
+from adapter.mappers import TablePolicy, build_claim, claim_envelope, claim_files, claim_tables
 from adapter.model import Encounter
 from adapter.validation.parse import parse_table
 
@@ -97,3 +97,10 @@ def test_text_is_normalised_in_rows_as_in_the_document() -> None:
     xml1 = claim_tables(enc, s.facility("3176"), "3176", TablePolicy())[1][1][0]
     assert xml1["GHI_CHU"] == "a]]>b\rc"
     assert xml1["LY_DO_VV"] == "ê"
+
+
+def test_claim_envelope_equals_build_claim() -> None:
+    enc, policy, day = s.full("4750"), TablePolicy(), date(2025, 7, 2)
+    tables = claim_tables(enc, s.facility("4750"), "4750", policy)
+    assert claim_envelope("79001", day, tables) == build_claim(enc, s.facility("4750"), "4750",
+                                                                created_on=day, policy=policy)
