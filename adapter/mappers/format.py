@@ -19,7 +19,6 @@ character reference between sections.
 from __future__ import annotations
 
 import re
-import unicodedata
 from collections.abc import Callable
 from datetime import date, datetime
 from decimal import ROUND_HALF_UP, Context, Decimal, InvalidOperation
@@ -27,7 +26,7 @@ from functools import lru_cache
 from typing import Any
 
 from adapter.errors import DataError
-from adapter.text import CONTROL_CLASS, clean
+from adapter.text import clean
 
 Formatter = Callable[[object], str]
 
@@ -188,43 +187,13 @@ def format_value(value: object, kind: str = "auto") -> str:
     return "" if value is None else formatter(kind)(value)
 
 
-# --- writers: value -> element content, already escaped or wrapped in CDATA -------------
+# --- readers: value -> the exact text a parser reads back, and how to write that text ---
 # The serialiser's hot path: one dict lookup on the exact type and one call per field.
-
-Writer = Callable[[Any], str]
-
-_UNSAFE = re.compile(f"[&<>\r{CONTROL_CLASS}]")
-
-
-def escaped_text(value: str) -> str:
-    """Escaped, normalised text; the common case (clean ASCII or NFC code) costs one search."""
-    if not _UNSAFE.search(value) and (value.isascii() or unicodedata.is_normalized("NFC", value)):
-        return value
-    return escape(clean(value))
-
-
-def cdata_text(value: str) -> str:
-    text = clean(value)
-    return cdata(text) if text else ""
-
-
-def writers(kind: str, free_text: bool) -> tuple[dict[type, Writer], Writer]:
-    """Per-type writers of a field, and the fallback for any other type."""
-    dt: Writer = stamp8 if kind == "d8" else stamp12
-    d: Writer = stamp12 if kind == "dt12" else stamp8
-    dec: Writer = {"dec2": amount, "dec3": quantity}.get(kind, plain)
-    text: Writer = cdata_text if free_text else escaped_text
-    whole: Writer = (lambda v: dec(Decimal(v))) if kind in ("dec2", "dec3") else str
-    table: dict[type, Writer] = {str: text, Decimal: dec, datetime: dt, date: d, int: whole}
-    fmt = formatter(kind)
-    return table, lambda v: text(fmt(v))
-
-
-# --- readers: value -> the exact text a parser reads back, and how to write that text ----
 # ``readers`` splits each writer in two, so that one pass yields both the document and the
 # rows validation reads (no parse back): a reader gives the normalised text and whether it
 # still needs the field's wrapper (escaping or CDATA); numbers and dates never do.
 
+Writer = Callable[[Any], str]
 Reader = tuple[Writer, bool]
 
 
