@@ -153,15 +153,8 @@ class Capture(logging.Handler):
 @contextmanager
 def root_at_debug() -> Iterator[Capture]:
     """Every logger of the process, at DEBUG, into one list of lines."""
-    from adapter.logs import CHATTY
-
     root = logging.getLogger()
     capture, level = Capture(), root.level
-    # The library caps only ever rise: an earlier test run at WARNING would leave httpx silent
-    # here. Start from unset, as a fresh process does; the adapter caps them again at INFO.
-    capped = {name: logging.getLogger(name).level for name in CHATTY}
-    for name in CHATTY:
-        logging.getLogger(name).setLevel(logging.NOTSET)
     root.addHandler(capture)
     root.setLevel(logging.DEBUG)
     try:
@@ -169,8 +162,6 @@ def root_at_debug() -> Iterator[Capture]:
     finally:
         root.removeHandler(capture)
         root.setLevel(level)
-        for name, was in capped.items():
-            logging.getLogger(name).setLevel(was)
 
 
 @dataclass(frozen=True, kw_only=True)
