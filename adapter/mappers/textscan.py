@@ -39,6 +39,15 @@ def _suspect(value: str) -> bool:
                                             and not unicodedata.is_normalized("NFC", value))
 
 
+def _row_clean(values: Iterable[Any]) -> bool:
+    """No text value of the row needs normalising: one search over all of them joined.
+
+    LF joins them: it is kept by the normaliser and, as a starter that composes with
+    nothing, makes the whole NFC exactly when every part is."""
+    joined = "\n".join([v for v in values if isinstance(v, str)])
+    return not _suspect(joined)
+
+
 def _changes(p: TablePlan, pairs: Iterable[tuple[str, Any]], row: int | None) -> Iterator[TextChange]:
     for name, value in pairs:
         if isinstance(value, str) and _suspect(value):
@@ -48,14 +57,17 @@ def _changes(p: TablePlan, pairs: Iterable[tuple[str, Any]], row: int | None) ->
 
 
 def _mapping(p: TablePlan, values: Mapping[str, Any], row: int | None) -> Iterator[TextChange]:
-    return _changes(p, ((f.name, values.get(f.base)) for f in p.fields), row)
+    pairs = [(f.name, values.get(f.base)) for f in p.fields]
+    return iter(()) if _row_clean(v for _, v in pairs) else _changes(p, pairs, row)
 
 
 def _objects(p: TablePlan, number: int, encounter: Encounter) -> Iterator[TextChange]:
     listed = table(number).item_element is not None
+    names = [f.name for f in p.values]
     for index, obj in enumerate(table_rows(number, encounter), start=1):
-        names = (f.name for f in p.values)
-        yield from _changes(p, zip(names, p.read(obj), strict=True), index if listed else None)
+        values = p.read(obj)
+        if not _row_clean(values):
+            yield from _changes(p, zip(names, values, strict=True), index if listed else None)
 
 
 def text_changes(encounter: Encounter, profile: Profile, tables: Iterable[int],

@@ -16,8 +16,20 @@ import mapper_samples as s
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from adapter.mappers import TablePolicy, build_claim, claim_envelope, claim_files, claim_tables
+from adapter.mappers import (
+    TablePolicy,
+    build_claim,
+    claim_envelope,
+    claim_files,
+    claim_tables,
+    tables_for,
+    text_changes,
+)
+from adapter.mappers.plans import plan
+from adapter.mappers.sources import table_rows as source_rows
+from adapter.mappers.sources import xml1_values
 from adapter.model import Encounter
+from adapter.text import normalize
 from adapter.validation.parse import parse_table
 
 # Text that exercises every writing path: markup characters, the CDATA terminator, CR/LF,
@@ -104,3 +116,30 @@ def test_claim_envelope_equals_build_claim() -> None:
     tables = claim_tables(enc, s.facility("4750"), "4750", policy)
     assert claim_envelope("79001", day, tables) == build_claim(enc, s.facility("4750"), "4750",
                                                                 created_on=day, policy=policy)
+
+
+def _naive_changes(enc: Encounter, profile: str,
+                   tables: tuple[int, ...]) -> list[tuple[str, int | None, str]]:
+    """Every str value checked one by one (what text_changes did before its whole-row test)."""
+    out = []
+    for number in tables:
+        p = plan(number, profile)
+        if number == 1:
+            values = xml1_values(enc, profile, s.facility(profile))
+            rows = [(None, [(f.name, values.get(f.base)) for f in p.fields])]
+        else:
+            listed = p.is_list
+            rows = [(i if listed else None, list(zip([f.name for f in p.values], p.read(obj), strict=True)))
+                    for i, obj in enumerate(source_rows(number, enc), start=1)]
+        out += [(p.spec.code, row, name) for row, pairs in rows for name, value in pairs
+                if isinstance(value, str) and normalize(value).changed]
+    return out
+
+
+@settings(max_examples=40, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(encounters())
+def test_text_changes_are_those_of_each_value_checked_alone(case: tuple[str, Encounter]) -> None:
+    profile, enc = case
+    tables = tuple(n for n in tables_for(enc, TablePolicy(xml8="always")) if n != 0)
+    found = [(c.table, c.row, c.field) for c in text_changes(enc, profile, tables, s.facility(profile))]
+    assert found == _naive_changes(enc, profile, tables)
