@@ -20,18 +20,22 @@ from adapter.ports import GatewayReply
 
 log = logging.getLogger(__name__)
 
+# Built once: one row per attempt is the hot path of a drain; values are bound per call.
+_INSERT = insert(outbox_attempt)
+
 
 def record(c: Connection, item: ClaimedItem, worker_id: str, started_at: datetime, now: datetime,
            outcome: str, *, reply: GatewayReply | None = None, error: BaseException | None = None,
            dry_run: bool = False) -> None:
-    c.execute(insert(outbox_attempt).values(
-        item_id=item.item_id, version=item.version, attempt_no=item.attempts, worker_id=worker_id,
-        started_at=started_at, finished_at=now, outcome=outcome, request_hash=sha256_hex(item.payload),
-        http_status=reply.http_status if reply else None, code=reply.code if reply else None,
-        transaction_id=reply.transaction_id if reply else None,
-        received_at=reply.received_at if reply else None, message=reply.message if reply else None,
-        error_class=type(error).__name__ if error is not None else None,
-        error=str(error)[:500] if error is not None else None, dry_run=dry_run))
+    c.execute(_INSERT, {
+        "item_id": item.item_id, "version": item.version, "attempt_no": item.attempts, "worker_id": worker_id,
+        "started_at": started_at, "finished_at": now, "outcome": outcome,
+        "request_hash": sha256_hex(item.payload),
+        "http_status": reply.http_status if reply else None, "code": reply.code if reply else None,
+        "transaction_id": reply.transaction_id if reply else None,
+        "received_at": reply.received_at if reply else None, "message": reply.message if reply else None,
+        "error_class": type(error).__name__ if error is not None else None,
+        "error": str(error)[:500] if error is not None else None, "dry_run": dry_run})
 
 
 def record_lost(c: Connection, r: Any, now: datetime) -> None:

@@ -15,19 +15,26 @@ from __future__ import annotations
 
 import json
 import logging
-from collections.abc import Iterator
+from collections.abc import Iterator, Sequence
 from contextlib import AbstractContextManager, contextmanager, nullcontext
 from datetime import datetime, timedelta
 from typing import Any, Literal
 
-from sqlalchemy import Connection, Engine, and_, exists, insert, or_, select, update
+from sqlalchemy import Connection, Engine, and_, bindparam, exists, insert, or_, select, update
 
 from adapter.crypto import Cipher, NullCipher, associated_data
 from adapter.errors import InvalidTransition, PermanentError
 from adapter.outbox import actions, attempts, queries, rekey
 from adapter.outbox.retry import Action, Decision
 from adapter.outbox.states import Status, check, route_new_version
-from adapter.outbox.tables import audit_log, facility_switch, outbox_attempt, outbox_item, outbox_version
+from adapter.outbox.tables import (
+    UtcDateTime,
+    audit_log,
+    facility_switch,
+    outbox_attempt,
+    outbox_item,
+    outbox_version,
+)
 from adapter.outbox.values import (
     ClaimedItem,
     EnqueueResult,
@@ -50,6 +57,36 @@ _FAIL_STATUS = {Action.RETRY: Status.RETRY_WAIT, Action.REAUTH: Status.RETRY_WAI
 _OUTCOME = {Action.RETRY: "retry", Action.REAUTH: "reauth", Action.DEAD: "dead",
             Action.NEEDS_FIX: "needs_fix", Action.REJECT: "rejected"}
 _SKIP_LOCKED_DIALECTS = {"postgresql", "mysql", "mariadb"}
+
+_ITEM = outbox_item.c
+
+
+def _finish_statement(**values: Any) -> Any:
+    """A worker's outcome, conditional on status, lease owner and version (prebuilt, bound per call)."""
+    return update(outbox_item).where(
+        _ITEM.id == bindparam("b_id"), _ITEM.status == Status.SENDING.value,
+        _ITEM.lease_owner == bindparam("b_owner"), _ITEM.sending_version == bindparam("b_version"),
+    ).values(status=bindparam("b_to"), lease_owner=None, lease_until=None, sending_version=None,
+             updated_at=bindparam("b_now", type_=UtcDateTime()), **values)
+
+
+# Accepted: remember the version. Failed: when to try again, and why.
+_ACCEPT = _finish_statement(accepted_version=bindparam("b_version"), last_error=None)
+_FAIL = _finish_statement(next_attempt_at=bindparam("b_next", type_=UtcDateTime()),
+                          last_error=bindparam("b_error"))
+# (plain, with RETURNING of the current version) per outcome: accepted or not.
+_OUTCOME_SQL = {True: (_ACCEPT, _ACCEPT.returning(_ITEM.current_version)),
+                False: (_FAIL, _FAIL.returning(_ITEM.current_version))}
+_CURRENT = select(_ITEM.current_version).where(_ITEM.id == bindparam("b_id"))
+
+# What a claim holds after its UPDATE: built once (no per-call coercion and cache-key work).
+_HELD = (select(outbox_item.c.id, outbox_version.c.profile, outbox_version.c.signed_payload)
+         .join(outbox_version, and_(outbox_version.c.item_id == outbox_item.c.id,
+                                    outbox_version.c.version == outbox_item.c.sending_version))
+         .where(outbox_item.c.id.in_(bindparam("ids", expanding=True)),
+                outbox_item.c.status == Status.SENDING.value,
+                outbox_item.c.lease_owner == bindparam("owner"),
+                outbox_item.c.lease_until == bindparam("until", type_=UtcDateTime())))
 
 
 class OutboxStore:
@@ -262,8 +299,8 @@ class OutboxStore:
             q = q.with_for_update(skip_locked=True)
         until = now + timedelta(seconds=lease_s)
         with self._claim_connection() as c, c.begin():
-            return [item for r in c.execute(q).all()
-                    if (item := self._claim_one(c, r, worker_id, now, until)) is not None]
+            rows = c.execute(q).all()
+            return self._claim_rows(c, rows, worker_id, now, until) if rows else []
 
     def _claim_connection(self) -> Connection:
         conn = self.engine.connect()
@@ -273,26 +310,37 @@ class OutboxStore:
             conn = conn.execution_options(isolation_level="READ COMMITTED")
         return conn
 
-    def _claim_one(self, c: Connection, r: Any, worker_id: str, now: datetime,
-                   until: datetime) -> ClaimedItem | None:
+    def _claim_rows(self, c: Connection, rows: Sequence[Any], worker_id: str, now: datetime,
+                    until: datetime) -> list[ClaimedItem]:
+        """One UPDATE for all the rows read, still conditional on each being due (status, lease),
+        then one SELECT of what this claim now holds, with its payload."""
+        for r in rows:
+            check(Status(r.status), Status.SENDING)
+        ids = [r.id for r in rows]
+        c.execute(update(outbox_item).where(outbox_item.c.id.in_(ids), self._due(now, None)).values(
+            status=Status.SENDING.value, lease_owner=worker_id, lease_until=until,
+            attempts=outbox_item.c.attempts + 1, sending_version=outbox_item.c.current_version,
+            updated_at=now))
+        held = {h.id: h for h in c.execute(_HELD, {"ids": ids, "owner": worker_id, "until": until})}
+        claimed = []
+        for r in rows:
+            if (h := held.get(r.id)) is not None and (item := self._take(c, r, h, worker_id, now, until)):
+                claimed.append(item)
+        return claimed
+
+    def _take(self, c: Connection, r: Any, held: Any, worker_id: str, now: datetime,
+              until: datetime) -> ClaimedItem | None:
         frm = Status(r.status)
-        check(frm, Status.SENDING)
-        cond = [outbox_item.c.id == r.id, outbox_item.c.status == r.status]
-        if frm is Status.SENDING:
-            cond.append(outbox_item.c.lease_owner == r.lease_owner)
-            cond.append(outbox_item.c.lease_until < now)
-        got = c.execute(update(outbox_item).where(*cond).values(
-            status=Status.SENDING.value, lease_owner=worker_id, lease_until=until, attempts=r.attempts + 1,
-            sending_version=r.current_version, updated_at=now)).rowcount
-        if got != 1:
-            return None
         if frm is Status.SENDING:
             attempts.record_lost(c, r, now)
         try:
-            return self._claimed(c, r, r.current_version, r.attempts + 1, until, previous=frm)
+            payload = self._open(held.signed_payload, r.id, r.current_version, "signed") or b""
         except PermanentError as exc:
             attempts.record_unreadable(c, r, worker_id, now, exc)
             return None
+        return ClaimedItem(item_id=r.id, ma_cskcb=r.ma_cskcb, ma_lk=r.ma_lk, kind=DocumentKind(r.kind),
+                           profile=held.profile, version=r.current_version, attempts=r.attempts + 1,
+                           payload=payload, lease_until=until, previous_status=frm)
 
     def _claimed(self, c: Connection, r: Any, version: int, attempts: int, until: datetime,
                  previous: Status | None = None) -> ClaimedItem:
@@ -318,11 +366,7 @@ class OutboxStore:
         """Record an accepted submission. False if the lease was lost (the attempt is still logged)."""
         with self.engine.begin() as c:
             attempts.record(c, item, worker_id, started_at, now, "accepted", reply=reply)
-            ok = self._finish(c, item, worker_id, Status.ACCEPTED, now, accepted_version=item.version,
-                              last_error=None)
-            if ok:
-                self._reroute_if_newer(c, item, now)
-            return ok
+            return self._finish(c, item, worker_id, Status.ACCEPTED, now)
 
     def fail(self, item: ClaimedItem, decision: Decision, error: BaseException, *, worker_id: str,
              started_at: datetime, now: datetime, reply: GatewayReply | None = None) -> bool:
@@ -330,11 +374,8 @@ class OutboxStore:
         with self.engine.begin() as c:
             attempts.record(c, item, worker_id, started_at, now, _OUTCOME[decision.action], reply=reply,
                           error=error)
-            ok = self._finish(c, item, worker_id, _FAIL_STATUS[decision.action], now,
-                              next_attempt_at=decision.retry_at, last_error=decision.reason[:500])
-            if ok:
-                self._reroute_if_newer(c, item, now)
-            return ok
+            return self._finish(c, item, worker_id, _FAIL_STATUS[decision.action], now,
+                                b_next=decision.retry_at, b_error=decision.reason[:500])
 
     def release(self, item: ClaimedItem, *, worker_id: str, not_before: datetime, now: datetime) -> bool:
         """Give a claimed item back unsent (the gateway's circuit is open): the claim's attempt is
@@ -352,22 +393,24 @@ class OutboxStore:
 
     def _finish(self, c: Connection, item: ClaimedItem, worker_id: str, to: Status, now: datetime,
                 **values: Any) -> bool:
+        """Move SENDING -> ``to`` under our lease; then re-route if a newer version came meanwhile.
+
+        One prebuilt UPDATE, conditional on status, lease owner and version; with RETURNING
+        (PostgreSQL, SQLite) it also tells the current version, else one more SELECT does."""
         check(Status.SENDING, to)
-        done = c.execute(update(outbox_item).where(
-            outbox_item.c.id == item.item_id, outbox_item.c.status == Status.SENDING.value,
-            outbox_item.c.lease_owner == worker_id, outbox_item.c.sending_version == item.version,
-        ).values(status=to.value, lease_owner=None, lease_until=None, sending_version=None, updated_at=now,
-                 **values)).rowcount
-        if done != 1:
+        params = {"b_id": item.item_id, "b_owner": worker_id, "b_version": item.version, "b_to": to.value,
+                  "b_now": now, **values}
+        returning = self.engine.dialect.update_returning
+        result = c.execute(_OUTCOME_SQL[to is Status.ACCEPTED][returning], params)
+        current = result.scalar() if returning else (
+            c.execute(_CURRENT, {"b_id": item.item_id}).scalar() if result.rowcount == 1 else None)
+        if current is None:
             log.warning("outbox lease lost item=%s ma_lk=%s worker=%s; outcome %s logged only",
                         item.item_id, item.ma_lk, worker_id, to)
-        return done == 1
-
-    def _reroute_if_newer(self, c: Connection, item: ClaimedItem, now: datetime) -> None:
-        current = c.execute(select(outbox_item.c.current_version).where(
-            outbox_item.c.id == item.item_id)).scalar_one()
+            return False
         if current != item.version:
             self._reroute(c, item.item_id, now)
+        return True
 
     # ---- console (delegated) ----------------------------------------------------------------
     def list_items(self, filters: ItemFilter | None = None) -> list[ItemRow]:
