@@ -211,14 +211,16 @@ class OutboxStore:
             raise InvalidTransition(f"outbox item {item_id} is no longer {frm}; not moved to {to}")
 
     # ---- signing of extracted items ----------------------------------------------------------
-    def pending_signatures(self, *, limit: int, now: datetime | None = None) -> list[PendingSignature]:
-        """Extracted versions to sign. One that cannot be decrypted goes to needs_fix (given ``now``;
-        else it is skipped) so it never stops the others from being signed."""
+    def pending_signatures(self, *, limit: int, now: datetime | None = None,
+                           after: int = 0) -> list[PendingSignature]:
+        """Extracted versions to sign (ids above ``after``, for paging). One that cannot be decrypted
+        goes to needs_fix (given ``now``; else it is skipped) so it never stops the others."""
         q = (select(outbox_item.c.id, outbox_item.c.current_version, outbox_item.c.ma_cskcb,
                     outbox_item.c.ma_lk, outbox_version.c.unsigned_payload)
              .join(outbox_version, and_(outbox_version.c.item_id == outbox_item.c.id,
                                         outbox_version.c.version == outbox_item.c.current_version))
-             .where(outbox_item.c.status == Status.EXTRACTED.value).order_by(outbox_item.c.id).limit(limit))
+             .where(outbox_item.c.status == Status.EXTRACTED.value, outbox_item.c.id > after)
+             .order_by(outbox_item.c.id).limit(limit))
         with self.engine.connect() as c:
             rows = c.execute(q).all()
         pending, unreadable = [], []
@@ -274,10 +276,32 @@ class OutboxStore:
     def due_items(self, *, now: datetime, limit: int,
                   facilities: set[str] | None = None) -> list[ClaimedItem]:
         """What a claim would take, without taking it (dry run)."""
-        with self.engine.connect() as c:
-            rows = c.execute(select(outbox_item).where(self._due(now, facilities))
-                             .order_by(outbox_item.c.next_attempt_at, outbox_item.c.id).limit(limit)).all()
-            return [item for r in rows if (item := self._preview(c, r, now)) is not None]
+        return [item for page in self.due_pages(now=now, limit=limit, page=limit, facilities=facilities)
+                for item in page]
+
+    def due_pages(self, *, now: datetime, limit: int, page: int,
+                  facilities: set[str] | None = None) -> Iterator[list[ClaimedItem]]:
+        """``due_items`` in pages of ``page`` (keyset on next_attempt_at, id): a preview of a long
+        queue holds one page of payloads at a time."""
+        after: tuple[datetime, int] | None = None
+        while limit > 0:
+            with self.engine.connect() as c:       # not held while the caller works on the page
+                rows = c.execute(self._due_page(now, min(page, limit), facilities, after)).all()
+                items = [item for r in rows if (item := self._preview(c, r, now)) is not None]
+            yield items
+            if len(rows) < min(page, limit):
+                return
+            limit -= len(rows)
+            after = (rows[-1].next_attempt_at, rows[-1].id)
+
+    def _due_page(self, now: datetime, size: int, facilities: set[str] | None,
+                  after: tuple[datetime, int] | None) -> Any:
+        cond = self._due(now, facilities)
+        if after is not None:
+            at = outbox_item.c.next_attempt_at
+            cond = and_(cond, or_(at > after[0], and_(at == after[0], outbox_item.c.id > after[1])))
+        return select(outbox_item).where(cond).order_by(outbox_item.c.next_attempt_at,
+                                                        outbox_item.c.id).limit(size)
 
     def _preview(self, c: Connection, r: Any, now: datetime) -> ClaimedItem | None:
         try:

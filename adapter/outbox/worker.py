@@ -210,31 +210,46 @@ class Worker:
         return "deferred" if kept else "skipped"
 
     def _dry_run(self, facilities: set[str] | None, limit: int | None, tally: Counter[str]) -> DrainReport:
-        """Everything but the network: what would be claimed, each with signed bytes present."""
-        due = self.store.due_items(now=self.clock.now(), limit=limit or 10_000, facilities=facilities)
-        for item in due:
-            sub = Submission(ma_cskcb=item.ma_cskcb, kind=item.kind, profile=item.profile,
-                             payload=item.payload, ma_lk=item.ma_lk)
-            log.info("outbox dry-run would send item=%s ma_lk=%s kind=%s bytes=%s", item.item_id,
-                     sub.ma_lk, sub.kind, len(sub.payload))
-            tally["skipped"] += 1
+        """Everything but the network: what would be claimed, each with signed bytes present.
+
+        Paged by ``batch_size``: a preview of a long queue holds one page of payloads at a time."""
+        for page in self.store.due_pages(now=self.clock.now(), limit=limit or 10_000, page=self.batch_size,
+                                         facilities=facilities):
+            for item in page:
+                log.info("outbox dry-run would send item=%s ma_lk=%s kind=%s bytes=%s", item.item_id,
+                         item.ma_lk, item.kind, len(item.payload))
+                tally["skipped"] += 1
         return DrainReport(**tally)
 
     def sign_pending(self, *, limit: int) -> int:
-        """Sign extracted items; a signing failure sends that item to needs_fix, not the batch."""
-        signed = 0
-        for pending in self.store.pending_signatures(limit=limit, now=self.clock.now()):
-            try:
-                signer = self.signer_for(pending.ma_cskcb)
-            except RetryableError as exc:   # the token is absent at first use: sign on a later run
-                log.warning("outbox signer unavailable facility=%s error=%s", pending.ma_cskcb,
-                            type(exc).__name__)
+        """Sign extracted items; a signing failure sends that item to needs_fix, not the batch.
+
+        Paged by ``batch_size`` (id order): one page of unsigned payloads in memory at a time."""
+        signed, after = 0, 0
+        while limit > 0:
+            page = self.store.pending_signatures(limit=min(self.batch_size, limit), now=self.clock.now(),
+                                                 after=after)
+            if not page:
                 return signed
-            if signer is None:
-                log.warning("outbox no signer for facility=%s item=%s", pending.ma_cskcb, pending.item_id)
-                continue
-            signed += self._sign_one(signer, pending)
+            for pending in page:
+                outcome = self._sign_pending_one(pending)
+                if outcome is None:         # the facility's signer is unavailable: later run
+                    return signed
+                signed += outcome
+            limit, after = limit - len(page), page[-1].item_id
         return signed
+
+    def _sign_pending_one(self, pending: PendingSignature) -> int | None:
+        try:
+            signer = self.signer_for(pending.ma_cskcb)
+        except RetryableError as exc:   # the token is absent at first use: sign on a later run
+            log.warning("outbox signer unavailable facility=%s error=%s", pending.ma_cskcb,
+                        type(exc).__name__)
+            return None
+        if signer is None:
+            log.warning("outbox no signer for facility=%s item=%s", pending.ma_cskcb, pending.item_id)
+            return 0
+        return self._sign_one(signer, pending)
 
     def _sign_one(self, signer: Signer, pending: PendingSignature) -> int:
         item_id, ma_lk = pending.item_id, pending.ma_lk
