@@ -79,6 +79,28 @@ _OUTCOME_SQL = {True: (_ACCEPT, _ACCEPT.returning(_ITEM.current_version)),
                 False: (_FAIL, _FAIL.returning(_ITEM.current_version))}
 _CURRENT = select(_ITEM.current_version).where(_ITEM.id == bindparam("b_id"))
 
+
+def _due_condition() -> Any:
+    """Due now (bound as ``now``): ready/retry_wait whose time has come, or a lease that ran out;
+    signed; facility not paused. The claim's SELECT and its UPDATE both check it."""
+    now = bindparam("now", type_=UtcDateTime())
+    signed = exists().where(outbox_version.c.item_id == _ITEM.id,
+                            outbox_version.c.version == _ITEM.current_version,
+                            outbox_version.c.signed_payload.is_not(None))
+    paused = exists().where(facility_switch.c.ma_cskcb == _ITEM.ma_cskcb, facility_switch.c.paused.is_(True))
+    return and_(or_(and_(_ITEM.status.in_([Status.READY.value, Status.RETRY_WAIT.value]),
+                         _ITEM.next_attempt_at <= now),
+                    and_(_ITEM.status == Status.SENDING.value, _ITEM.lease_until < now)),
+                signed, ~paused)
+
+
+_DUE = _due_condition()
+# Lease every row the claim read that is still due, in one statement.
+_CLAIM_UPDATE = update(outbox_item).where(_ITEM.id.in_(bindparam("ids", expanding=True)), _DUE).values(
+    status=Status.SENDING.value, lease_owner=bindparam("owner"),
+    lease_until=bindparam("until", type_=UtcDateTime()), attempts=_ITEM.attempts + 1,
+    sending_version=_ITEM.current_version, updated_at=bindparam("at", type_=UtcDateTime()))
+
 # What a claim holds after its UPDATE: built once (no per-call coercion and cache-key work).
 _HELD = (select(outbox_item.c.id, outbox_version.c.profile, outbox_version.c.signed_payload)
          .join(outbox_version, and_(outbox_version.c.item_id == outbox_item.c.id,
@@ -97,6 +119,7 @@ class OutboxStore:
         self.engine = engine
         self.replacement_policy = replacement_policy
         self.cipher: Cipher = cipher if cipher is not None else NullCipher()
+        self._claim_sql: dict[tuple[int, bool], Any] = {}
 
     # Payload columns are sealed on write and opened on read; hashes are always of the plaintext.
     def _seal(self, data: bytes | None, item_id: int, version: int, column: str) -> bytes | None:
@@ -315,16 +338,27 @@ class OutboxStore:
         """Lease up to ``limit`` due items to ``worker_id``; an expired lease is taken over."""
         if facilities is not None and not facilities:
             return []
-        q = (select(outbox_item).where(self._due(now, facilities))
-             .order_by(outbox_item.c.next_attempt_at, outbox_item.c.id).limit(limit))
-        if self.engine.dialect.name == "postgresql":
-            q = q.with_for_update(skip_locked=True, of=outbox_item)
-        elif self.engine.dialect.name in _SKIP_LOCKED_DIALECTS:     # MariaDB has no "OF table"
-            q = q.with_for_update(skip_locked=True)
+        params: dict[str, Any] = {"now": now}
+        if facilities is not None:
+            params["facilities"] = sorted(facilities)
         until = now + timedelta(seconds=lease_s)
         with self._claim_connection() as c, c.begin():
-            rows = c.execute(q).all()
+            rows = c.execute(self._claim_select(limit, facilities is not None), params).all()
             return self._claim_rows(c, rows, worker_id, now, until) if rows else []
+
+    def _claim_select(self, limit: int, by_facility: bool) -> Any:
+        """The claim's SELECT, built once per (limit, facility filter) and bound per call."""
+        key = (limit, by_facility)
+        if (q := self._claim_sql.get(key)) is None:
+            facility = _ITEM.ma_cskcb.in_(bindparam("facilities", expanding=True))
+            cond = and_(_DUE, facility) if by_facility else _DUE
+            q = select(outbox_item).where(cond).order_by(_ITEM.next_attempt_at, _ITEM.id).limit(limit)
+            if self.engine.dialect.name == "postgresql":
+                q = q.with_for_update(skip_locked=True, of=outbox_item)
+            elif self.engine.dialect.name in _SKIP_LOCKED_DIALECTS:     # MariaDB has no "OF table"
+                q = q.with_for_update(skip_locked=True)
+            self._claim_sql[key] = q
+        return q
 
     def _claim_connection(self) -> Connection:
         conn = self.engine.connect()
@@ -341,10 +375,7 @@ class OutboxStore:
         for r in rows:
             check(Status(r.status), Status.SENDING)
         ids = [r.id for r in rows]
-        c.execute(update(outbox_item).where(outbox_item.c.id.in_(ids), self._due(now, None)).values(
-            status=Status.SENDING.value, lease_owner=worker_id, lease_until=until,
-            attempts=outbox_item.c.attempts + 1, sending_version=outbox_item.c.current_version,
-            updated_at=now))
+        c.execute(_CLAIM_UPDATE, {"ids": ids, "now": now, "owner": worker_id, "until": until, "at": now})
         held = {h.id: h for h in c.execute(_HELD, {"ids": ids, "owner": worker_id, "until": until})}
         claimed = []
         for r in rows:
