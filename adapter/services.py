@@ -14,7 +14,7 @@ from __future__ import annotations
 
 import hashlib
 import logging
-from collections.abc import Callable, Iterable, Mapping, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
 from datetime import date
 from typing import Any, Protocol
@@ -26,7 +26,9 @@ from adapter.validation.issues import Issue, Severity
 
 log = logging.getLogger(__name__)
 
-Validator = Callable[[Mapping[int, bytes], str, str], Sequence[Issue]]   # tables, profile, MA_LK
+# Each produced table as (document bytes, rows as element name -> text), by table number.
+Tables = dict[int, tuple[bytes, tuple[dict[str, str], ...]]]
+Validator = Callable[[Tables, str, str], Sequence[Issue]]   # tables, profile, MA_LK
 
 
 class VersionSink(Protocol):
@@ -94,8 +96,8 @@ class ClaimPreparer:
     facility: Facility
     signer: Signer
     validator: Validator
-    build_tables: Callable[..., dict[int, bytes]]
-    wrap: Callable[[str, date, dict[int, bytes]], bytes]
+    build_tables: Callable[..., Tables]
+    wrap: Callable[[str, date, Tables], bytes]
     choose_profile: Callable[[Encounter], str]
     policy: Any
     clock: Clock

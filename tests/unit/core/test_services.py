@@ -39,21 +39,21 @@ class Signer:
         return document.replace(b"<CHUKYDONVI/>", b"<CHUKYDONVI><Signature/></CHUKYDONVI>")
 
 
-def tables(enc: Encounter, facility: Facility, profile: str, policy: Any) -> dict[int, bytes]:
-    return {1: f"<TONG_HOP><MA_LK>{enc.ma_lk}</MA_LK></TONG_HOP>".encode()}
+def tables(enc: Encounter, facility: Facility, profile: str, policy: Any) -> dict[int, Any]:
+    return {1: (f"<TONG_HOP><MA_LK>{enc.ma_lk}</MA_LK></TONG_HOP>".encode(), ({"MA_LK": enc.ma_lk},))}
 
 
-def wrap(code: str, on: date, files: dict[int, bytes]) -> bytes:
+def wrap(code: str, on: date, files: dict[int, Any]) -> bytes:
     day = on.isoformat().encode()
-    return b"<GIAMDINHHS><NGAYLAP>" + day + b"</NGAYLAP>" + files[1] + b"<CHUKYDONVI/></GIAMDINHHS>"
+    return b"<GIAMDINHHS><NGAYLAP>" + day + b"</NGAYLAP>" + files[1][0] + b"<CHUKYDONVI/></GIAMDINHHS>"
 
 
-def no_issues(t: Mapping[int, bytes], profile: str, ma_lk: str) -> Sequence[Issue]:
+def no_issues(t: Mapping[int, Any], profile: str, ma_lk: str) -> Sequence[Issue]:
     return []
 
 
 def blocking_for(bad: str) -> Any:
-    def validate(t: Mapping[int, bytes], profile: str, ma_lk: str) -> Sequence[Issue]:
+    def validate(t: Mapping[int, Any], profile: str, ma_lk: str) -> Sequence[Issue]:
         return [Issue(rule="FIELD_REQUIRED", severity=Severity.BLOCKING, table="XML1", field="HO_TEN",
                       ma_lk=ma_lk)] if ma_lk == bad else []
     return validate
@@ -122,10 +122,10 @@ def ok(ma_lk: str) -> Extracted:
 
 
 def test_content_hash_ignores_the_creation_date() -> None:
-    a = wrap("79001", date(2026, 1, 1), {1: b"<X/>"})
-    b = wrap("79001", date(2026, 1, 2), {1: b"<X/>"})
+    a = wrap("79001", date(2026, 1, 1), {1: (b"<X/>", ())})
+    b = wrap("79001", date(2026, 1, 2), {1: (b"<X/>", ())})
     assert content_hash(a) == content_hash(b)
-    assert content_hash(a) != content_hash(wrap("79001", date(2026, 1, 1), {1: b"<Y/>"}))
+    assert content_hash(a) != content_hash(wrap("79001", date(2026, 1, 1), {1: (b"<Y/>", ())}))
 
 
 def test_clean_encounters_are_signed_and_queued_with_the_watermark() -> None:
