@@ -198,7 +198,10 @@ class App:
             return None
         snapshot = RegistryPractitioners(self.registry, ma_cskcb=ma_cskcb)
         if snapshot.size == 0 and mode == "when_registered":
-            log.warning("claim check skipped: no staff catalogue imported for facility %s", ma_cskcb)
+            warned: set[str] = self.__dict__.setdefault("_claim_check_warned", set())
+            if ma_cskcb not in warned:          # once per process, not at every poll
+                warned.add(ma_cskcb)
+                log.warning("claim check skipped: no staff catalogue imported for facility %s", ma_cskcb)
             return None
         return snapshot
 
