@@ -104,7 +104,7 @@ def test_sent_payload_verifies_with_xmlsec1(demo: tuple[Path, dict[str, object],
 
 @pytest.mark.slow
 def test_demo_with_a_hostile_gateway_still_gets_everything_accepted_once(tmp_path: Path) -> None:
-    out = run_cli("demo", "--workdir", str(tmp_path), "--encounters", "14", "--faults", "--json").stdout
+    out = run_cli("demo", "--workdir", str(tmp_path), "--encounters", "20", "--faults", "--json").stdout
     summary = json.loads(out)
     assert summary["all_accepted"] is True and summary["rejected"] == 0
     assert summary["gateway_faults_injected"] > 0            # 5xx, timeouts, expired tokens happened
