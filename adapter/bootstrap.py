@@ -170,11 +170,17 @@ class App:
         self._closers.append(engine.dispose)
         return engine
 
-    def his_source(self, ma_cskcb: str) -> Any:
+    @cached_property
+    def his_profile(self) -> Any:
+        """The source profile (SQL files) the HIS is read with, loaded once."""
         from adapter.his.profile import SourceProfile
+
+        return SourceProfile.load(self.settings.his.profile_dir or self.settings.his.profile)
+
+    def his_source(self, ma_cskcb: str) -> Any:
         from adapter.his.reader import SqlHisSource
 
-        profile = SourceProfile.load(self.settings.his.profile_dir or self.settings.his.profile)
+        profile = self.his_profile
         his = self.settings.his
         return SqlHisSource(self.his_engine, profile, ma_cskcb=ma_cskcb, batch_size=his.batch_size,
                             max_text=his.max_text_chars)
@@ -207,11 +213,10 @@ class App:
 
     def import_staff_from_his(self, ma_cskcb: str) -> int:
         """Sync the facility's practitioners from the HIS into the registry (history kept)."""
-        from adapter.his.profile import SourceProfile
         from adapter.registry import service
         from adapter.registry.his_import import read_his_facility, read_his_practitioners
 
-        profile = SourceProfile.load(self.settings.his.profile_dir or self.settings.his.profile)
+        profile = self.his_profile
         records, issues = read_his_practitioners(self.his_engine, profile, ma_cskcb=ma_cskcb)
         now = self.clock.now()
         outcome = service.sync(self.registry, records, issues, ma_cskcb=ma_cskcb, effective=now.date(),
@@ -380,13 +385,12 @@ class App:
     def send_checkins(self, lookback: timedelta = timedelta(days=3)) -> CheckinReport:
         """Queue the XML0 check-ins that became due among visits changed in the lookback window."""
         from adapter.his.checkin import CheckinTrigger
-        from adapter.his.profile import SourceProfile
         from adapter.mappers.envelope import build_checkin
 
         total = CheckinReport()
         # HIS times are Vietnam wall-clock (UTC+7, no daylight saving), stored naive.
         since = self.clock.now().astimezone(timezone(timedelta(hours=7))).replace(tzinfo=None) - lookback
-        profile = SourceProfile.load(self.settings.his.profile_dir or self.settings.his.profile)
+        profile = self.his_profile
         for account in self.settings.facilities:
             code = account.ma_cskcb
             trigger = CheckinTrigger(self.his_engine, profile, self.watermarks, ma_cskcb=code)

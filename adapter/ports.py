@@ -120,8 +120,3 @@ class FixedClock:
 
     def now(self) -> datetime:
         return self.at
-
-
-def ids(items: Sequence[Extracted]) -> list[str]:
-    """The MA_LK of extracted items, for logs (never patient data)."""
-    return [i.ma_lk for i in items]

@@ -354,11 +354,5 @@ class DropImport:
                                              "outbox_item": getattr(result, "item_id", None)})
 
 
-def first_cost_day(encounter: Encounter) -> date | None:
-    """The day of the first cost line (check-in trigger), or None without cost lines."""
-    days = [line.ngay_yl for line in encounter.cost_lines() if line.ngay_yl is not None]
-    return min(days).date() if days else None
-
-
 def issues_as_dicts(issues: Iterable[Issue]) -> tuple[dict[str, Any], ...]:
     return tuple(i.as_dict() for i in issues)

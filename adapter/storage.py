@@ -32,9 +32,5 @@ TABLE_MODULES: tuple[str, ...] = (
 def load_all_tables() -> MetaData:
     """Import every store module so that all tables are on ``metadata``."""
     for name in TABLE_MODULES:
-        try:
-            importlib.import_module(name)
-        except ModuleNotFoundError as exc:
-            if exc.name != name:
-                raise
+        importlib.import_module(name)
     return metadata
